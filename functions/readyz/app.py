@@ -1,0 +1,6 @@
+"""GET /readyz — buffered: Mangum adapts the API Gateway event to the app."""
+
+from hyperinfer.web import function_app, lambda_handler
+
+app = function_app("readyz")
+handler = lambda_handler(app)

@@ -1,0 +1,1 @@
+"""HyperInfer: a serverless AI gateway."""

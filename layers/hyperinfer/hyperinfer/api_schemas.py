@@ -1,0 +1,148 @@
+"""Response shapes of seed 001 as pydantic models: the OpenAPI document is generated from them,
+and tests validate live responses against them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hyperinfer.errors import ErrorCode
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OpenAIErrorBody(_Schema):
+    message: str
+    type: str = Field(description="OpenAI-compatible error class (e.g. invalid_request_error).")
+    code: ErrorCode
+    param: str | None = None
+    request_id: str
+
+
+class OpenAIError(_Schema):
+    error: OpenAIErrorBody
+
+
+class AnthropicErrorBody(_Schema):
+    type: str = Field(description="Anthropic-compatible error class (e.g. invalid_request_error).")
+    code: ErrorCode
+    message: str
+
+
+class AnthropicError(_Schema):
+    type: Literal["error"]
+    error: AnthropicErrorBody
+    request_id: str
+
+
+class PromptTokensDetails(BaseModel):
+    cached_tokens: int
+
+
+class CompletionTokensDetails(BaseModel):
+    reasoning_tokens: int
+
+
+class ChatCompletionsUsage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+    prompt_tokens_details: PromptTokensDetails | None = None
+    completion_tokens_details: CompletionTokensDetails | None = None
+    cost: float = Field(description="HyperInfer usage-accounting extension: total cost in credits (USD).")
+
+
+class ResponseFunction(BaseModel):
+    name: str
+    arguments: str
+
+
+class ResponseToolCall(BaseModel):
+    id: str
+    type: Literal["function"]
+    function: ResponseFunction
+
+
+class ResponseMessage(BaseModel):
+    role: Literal["assistant"]
+    content: str | None
+    reasoning: str | None = None
+    tool_calls: list[ResponseToolCall] | None = None
+
+
+class Choice(BaseModel):
+    index: int
+    message: ResponseMessage
+    finish_reason: Literal["stop", "length", "tool_calls", "content_filter"] | None
+    logprobs: None = None
+
+
+class ChatCompletionResponse(BaseModel):
+    id: str = Field(description="gen-<request id>: pass the request id to GET /api/v1/generation.")
+    object: Literal["chat.completion"]
+    created: int = Field(description="Unix seconds.")
+    model: str
+    choices: list[Choice]
+    usage: ChatCompletionsUsage
+
+
+class Creator(_Schema):
+    slug: str
+    name: str
+    brand_color: str | None = None
+
+
+class PublicPricing(_Schema):
+    prompt: float
+    completion: float
+    cached_prompt: float | None = None
+
+
+class PublicBenchmark(_Schema):
+    label: str
+    score: float
+    unit: Literal["%", "elo", "pass@1"] | None = None
+    mode: str | None = None
+    source_url: str
+    tier: Literal["primary", "extra"]
+
+
+class PublicModel(_Schema):
+    slug: str
+    name: str
+    provider: Creator
+    description: str
+    release_date: str
+    context_length: int
+    max_output_tokens: int
+    pricing: PublicPricing
+    features: list[Literal["tools", "vision", "json_mode", "reasoning", "streaming", "prompt_caching"]]
+    datacenter_locations: list[str]
+    hugging_face_id: str | None = None
+    benchmarks: list[PublicBenchmark]
+
+
+class ModelsMeta(_Schema):
+    image_generation_configured: bool
+
+
+class ModelList(_Schema):
+    data: list[PublicModel]
+    meta: ModelsMeta
+
+
+class Health(_Schema):
+    status: Literal["ok"]
+
+
+class ReadinessChecks(_Schema):
+    dynamodb: Literal["ok", "down"]
+    sqs: Literal["ok", "down"]
+
+
+class Readiness(_Schema):
+    status: Literal["ok", "degraded"]
+    checks: ReadinessChecks

@@ -1,0 +1,123 @@
+"""The model catalog: ``providers.yaml`` parsed into typed, frozen models, with lookup by slug or alias.
+
+Prices are USD per 1M tokens, which is the same number as micro-USD per token; they are kept as
+``Decimal`` so that cost arithmetic stays exact until it is rounded once per request.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+
+class ProviderKind(StrEnum):
+    OPENAI_CHAT = "openai_chat"
+    OPENAI_RESPONSES = "openai_responses"
+    ANTHROPIC = "anthropic"
+    GEMINI = "gemini"
+    BEDROCK = "bedrock"
+    OPENAI_COMPATIBLE = "openai_compatible"
+
+
+Feature = Literal["tools", "vision", "json_mode", "reasoning", "streaming", "prompt_caching"]
+Price = Annotated[Decimal, Field(ge=0)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Provider(_Frozen):
+    kind: ProviderKind
+    base_url: HttpUrl
+    api_key_env: str = Field(pattern=r"^[A-Z_][A-Z0-9_]*$")
+
+    @property
+    def base(self) -> str:
+        """The prefix that provider paths hang from, without a trailing slash."""
+        return str(self.base_url).rstrip("/")
+
+
+class Creator(_Frozen):
+    slug: str
+    name: str
+    brand_color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+
+
+class Pricing(_Frozen):
+    prompt: Price
+    completion: Price
+    cached_prompt: Price | None = None
+    cache_write: Price | None = None
+    cache_write_1h: Price | None = None
+
+
+class Benchmark(_Frozen):
+    label: str
+    score: float
+    unit: Literal["%", "elo", "pass@1"] | None = None
+    mode: str | None = None
+    source_url: str
+    tier: Literal["primary", "extra"]
+
+
+class Model(_Frozen):
+    slug: str = Field(pattern=r"^[a-z0-9-]+/[a-z0-9.\-]+$")
+    name: str
+    provider: str
+    upstream_model: str
+    aliases: tuple[str, ...] = ()
+    creator: Creator
+    pricing: Pricing
+    pricing_as_of: str
+    pricing_source: str
+    context_length: int = Field(gt=0)
+    max_output_tokens: int = Field(gt=0)
+    features: tuple[Feature, ...]
+    datacenter_locations: tuple[str, ...]
+    benchmarks: tuple[Benchmark, ...] = ()
+    release_date: str = Field(pattern=r"^(\d{4}-\d{2}-\d{2})?$")
+    description: str
+    hugging_face_id: str | None = None
+
+
+class Catalog(_Frozen):
+    providers: dict[str, Provider]
+    models: tuple[Model, ...]
+
+    @model_validator(mode="after")
+    def _names_resolve(self) -> Catalog:
+        seen: dict[str, str] = {}
+        for model in self.models:
+            if model.provider not in self.providers:
+                raise ValueError(f"model {model.slug!r}: provider {model.provider!r} is not in providers")
+            for name in (model.slug, *model.aliases):
+                if name in seen and seen[name] != model.slug:
+                    raise ValueError(f"model name {name!r} is used by both {seen[name]!r} and {model.slug!r}")
+                seen[name] = model.slug
+        return self
+
+    @cached_property
+    def _by_name(self) -> dict[str, Model]:
+        return {name: m for m in self.models for name in (m.slug, *m.aliases)}
+
+    def find(self, name: str) -> Model | None:
+        """The model a client named, by slug or alias."""
+        return self._by_name.get(name)
+
+    def provider_of(self, model: Model) -> Provider:
+        return self.providers[model.provider]
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Parse and validate a providers.yaml file; any mistake fails loudly, naming the field."""
+    import yaml  # deferred: only the functions that read the catalog pay for it
+
+    with path.open("rb") as fh:
+        raw = yaml.safe_load(fh)
+    return Catalog.model_validate(raw)

@@ -1,0 +1,112 @@
+"""The ``hyperinfer`` command: ``dev`` (local gateway), ``invoke`` (a handler on an event file),
+``fake-upstream`` (an offline stand-in provider)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from hyperinfer.settings import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {}
+    if getattr(args, "providers", None):
+        overrides["providers_file"] = args.providers
+    if getattr(args, "dev_key", None):
+        overrides["dev_key"] = args.dev_key
+    return Settings(**overrides)
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from hyperinfer.local.dev import serve
+
+    serve(_settings(args), port=args.port, aws_endpoint=args.aws_endpoint)
+    return 0
+
+
+def _invoke(args: argparse.Namespace) -> int:
+    from hyperinfer.gateway.runtime import configure
+    from hyperinfer.invoke import invoke
+    from hyperinfer.local.dev import read_state
+    from hyperinfer.local.emulator import use_fake_credentials
+
+    settings = _settings(args)
+    state = read_state()
+    if settings.aws_endpoint_url is None and state is not None:
+        # A running `hyperinfer dev` holds the data: reach the same emulator.
+        use_fake_credentials()
+        settings = settings.model_copy(update={"aws_endpoint_url": state["aws_endpoint_url"]})
+    configure(settings)
+    event = json.loads(Path(args.event).read_text())
+    print(json.dumps(invoke(args.function, event), indent=2))
+    return 0
+
+
+def _fake_upstream(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from hyperinfer.local.fake_upstream import FakeOpenAI
+
+    print(f"fake OpenAI upstream on http://127.0.0.1:{args.port}/v1", flush=True)
+    uvicorn.run(FakeOpenAI().app, host="127.0.0.1", port=args.port, log_level="warning")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="hyperinfer", description="HyperInfer AI gateway tools.")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    dev = commands.add_parser("dev", help="serve every function on one port with an embedded AWS emulator")
+    dev.add_argument("--port", type=int, default=8080)
+    dev.add_argument(
+        "--providers",
+        type=Path,
+        default=os.environ.get("HYPERINFER_PROVIDERS_FILE"),
+        help="catalog file (env HYPERINFER_PROVIDERS_FILE; default providers.yaml)",
+    )
+    dev.add_argument(
+        "--dev-key",
+        default=os.environ.get("HYPERINFER_DEV_KEY"),
+        help="API key to seed (env HYPERINFER_DEV_KEY; random when unset)",
+    )
+    dev.add_argument(
+        "--aws-endpoint",
+        default=None,
+        help="use this running AWS emulator instead of starting one (shared by several gateways)",
+    )
+    dev.set_defaults(run=_dev)
+
+    inv = commands.add_parser("invoke", help="run a function's handler in-process on an event file")
+    inv.add_argument("function", help="function name from the function table, e.g. models")
+    inv.add_argument(
+        "event", type=Path, help="API Gateway REST proxy event (JSON), e.g. events/models/list.json"
+    )
+    inv.add_argument("--providers", type=Path, default=None)
+    inv.set_defaults(run=_invoke)
+
+    fake = commands.add_parser(
+        "fake-upstream", help="a fake OpenAI-format provider on loopback, for offline use"
+    )
+    fake.add_argument("--port", type=int, default=9100)
+    fake.set_defaults(run=_fake_upstream)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except KeyError as error:  # unknown function name
+        print(f"hyperinfer: {error.args[0]}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

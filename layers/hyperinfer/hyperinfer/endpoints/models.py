@@ -1,0 +1,57 @@
+"""GET /api/v1/models: the public catalog, exactly the seed's PublicModel shape. No auth."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from hyperinfer.catalog import Catalog, Model
+from hyperinfer.gateway.runtime import runtime
+
+
+def public_model(model: Model) -> dict[str, Any]:
+    pricing: dict[str, float] = {
+        "prompt": float(model.pricing.prompt),
+        "completion": float(model.pricing.completion),
+    }
+    if model.pricing.cached_prompt is not None:
+        pricing["cached_prompt"] = float(model.pricing.cached_prompt)
+    provider: dict[str, str] = {"slug": model.creator.slug, "name": model.creator.name}
+    if model.creator.brand_color:
+        provider["brand_color"] = model.creator.brand_color
+    rendered: dict[str, Any] = {
+        "slug": model.slug,
+        "name": model.name,
+        "provider": provider,
+        "description": model.description,
+        "release_date": model.release_date,
+        "context_length": model.context_length,
+        "max_output_tokens": model.max_output_tokens,
+        "pricing": pricing,
+        "features": list(model.features),
+        "datacenter_locations": list(model.datacenter_locations),
+        "benchmarks": [b.model_dump(exclude_none=True) for b in model.benchmarks],
+    }
+    if model.hugging_face_id:
+        rendered["hugging_face_id"] = model.hugging_face_id
+    return rendered
+
+
+def render_catalog(catalog: Catalog) -> bytes:
+    # No image-generation provider kind exists yet, so the chat `image` tool is never configured.
+    body = {"data": [public_model(m) for m in catalog.models], "meta": {"image_generation_configured": False}}
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+_rendered: dict[int, tuple[Catalog, bytes]] = {}
+
+
+async def handle(request: Request) -> Response:
+    catalog = runtime().catalog
+    cached = _rendered.get(id(catalog))
+    if cached is None or cached[0] is not catalog:  # the catalog is immutable: render it once
+        cached = _rendered[id(catalog)] = (catalog, render_catalog(catalog))
+    return Response(cached[1], media_type="application/json")

@@ -1,0 +1,1 @@
+"""OpenAI Chat Completions: request schema, response and SSE chunk encoding."""

@@ -1,0 +1,65 @@
+"""Error bodies in each ingress format's native envelope, always carrying the request id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hyperinfer.errors import ErrorCode, GatewayError
+
+_OPENAI_TYPE: dict[ErrorCode, str] = {
+    ErrorCode.INVALID_API_KEY: "authentication_error",
+    ErrorCode.MODEL_NOT_ALLOWED: "permission_error",
+    ErrorCode.WORKSPACE_LOCKED: "permission_error",
+    ErrorCode.INSUFFICIENT_CREDITS: "insufficient_quota",
+    ErrorCode.KEY_LIMIT_EXCEEDED: "insufficient_quota",
+    ErrorCode.RATE_LIMIT_EXCEEDED: "rate_limit_error",
+    ErrorCode.PROVIDER_RATE_LIMIT: "rate_limit_error",
+    ErrorCode.NOT_FOUND: "not_found_error",
+    ErrorCode.INTERNAL_ERROR: "server_error",
+    ErrorCode.PROVIDER_AUTH: "upstream_error",
+    ErrorCode.PROVIDER_OVERLOADED: "upstream_error",
+    ErrorCode.PROVIDER_TIMEOUT: "upstream_error",
+    ErrorCode.PROVIDER_UNAVAILABLE: "upstream_error",
+}
+
+# Anthropic's own error types (https://docs.anthropic.com/en/api/errors), one per status.
+_ANTHROPIC_TYPE: dict[ErrorCode, str] = {
+    ErrorCode.INVALID_API_KEY: "authentication_error",
+    ErrorCode.MODEL_NOT_ALLOWED: "permission_error",
+    ErrorCode.WORKSPACE_LOCKED: "permission_error",
+    ErrorCode.INSUFFICIENT_CREDITS: "billing_error",
+    ErrorCode.KEY_LIMIT_EXCEEDED: "billing_error",
+    ErrorCode.RATE_LIMIT_EXCEEDED: "rate_limit_error",
+    ErrorCode.PROVIDER_RATE_LIMIT: "rate_limit_error",
+    ErrorCode.NOT_FOUND: "not_found_error",
+    ErrorCode.PAYLOAD_TOO_LARGE: "request_too_large",
+    ErrorCode.INTERNAL_ERROR: "api_error",
+    ErrorCode.PROVIDER_AUTH: "api_error",
+    ErrorCode.PROVIDER_UNAVAILABLE: "api_error",
+    ErrorCode.PROVIDER_TIMEOUT: "timeout_error",
+    ErrorCode.PROVIDER_OVERLOADED: "overloaded_error",
+}
+
+
+def openai_error(error: GatewayError, request_id: str) -> dict[str, Any]:
+    return {
+        "error": {
+            "message": error.message,
+            "type": _OPENAI_TYPE.get(error.code, "invalid_request_error"),
+            "code": error.code.value,
+            "param": error.param,
+            "request_id": request_id,
+        }
+    }
+
+
+def anthropic_error(error: GatewayError, request_id: str) -> dict[str, Any]:
+    return {
+        "type": "error",
+        "error": {
+            "type": _ANTHROPIC_TYPE.get(error.code, "invalid_request_error"),
+            "code": error.code.value,
+            "message": error.message,
+        },
+        "request_id": request_id,
+    }

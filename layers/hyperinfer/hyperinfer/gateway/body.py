@@ -1,0 +1,48 @@
+"""Reading a request body: size limit first, then JSON, then the format's schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+
+from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.formats.validation import describe
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _too_large(limit: int) -> GatewayError:
+    return GatewayError(ErrorCode.PAYLOAD_TOO_LARGE, f"Request body exceeds the limit of {limit} bytes.")
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    body = bytearray()
+    async for piece in request.stream():
+        body += piece
+        if len(body) > limit:
+            raise _too_large(limit)
+    return bytes(body)
+
+
+def parse_object(body: bytes) -> dict[str, Any]:
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise GatewayError(ErrorCode.INVALID_REQUEST, f"Request body is not valid JSON: {error}.") from None
+    if not isinstance(payload, dict):
+        raise GatewayError(ErrorCode.INVALID_REQUEST, "Request body must be a JSON object.")
+    return payload
+
+
+def validate(model: type[M], payload: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(payload)
+    except ValidationError as error:
+        message, param = describe(error)
+        raise GatewayError(ErrorCode.INVALID_REQUEST, message, param=param or None) from None

@@ -1,0 +1,44 @@
+"""What a container builds once and every request reuses: settings, the catalog, the account store.
+
+Nothing here runs at import time; each piece is built on first use. ``configure`` replaces the
+settings (``hyperinfer dev`` and tests use it) and drops everything built from the old ones.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from hyperinfer.accounts.store import AccountStore
+from hyperinfer.catalog import Catalog, load_catalog
+from hyperinfer.settings import Settings, get_settings
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return load_catalog(self.settings.providers_file)
+
+    @cached_property
+    def accounts(self) -> AccountStore:
+        from hyperinfer import aws
+
+        return AccountStore(aws.dynamodb(self.settings), self.settings.table_name)
+
+
+_current: Runtime | None = None
+
+
+def runtime() -> Runtime:
+    global _current  # noqa: PLW0603 - one runtime per container, built lazily
+    if _current is None:
+        _current = Runtime(get_settings())
+    return _current
+
+
+def configure(settings: Settings) -> Runtime:
+    global _current  # noqa: PLW0603
+    _current = Runtime(settings)
+    return _current

@@ -1,0 +1,1 @@
+"""`hyperinfer dev`: every function on one port, with an embedded AWS emulator (moto)."""

@@ -1,0 +1,79 @@
+"""`hyperinfer dev`: the whole API on one loopback port, backed by an embedded AWS emulator.
+
+The emulator's endpoint is written to ``.hyperinfer/dev.json`` so that other commands (``invoke``,
+the admin CLI) reach the same data while the server runs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from hyperinfer.accounts.keys import new_key
+from hyperinfer.gateway.runtime import configure
+from hyperinfer.settings import Settings
+
+STATE_FILE = Path(".hyperinfer/dev.json")
+DEV_WORKSPACE = "ws_dev"
+DEV_CREDITS_MICRO_USD = 100_000_000  # $100
+
+
+def read_state(path: Path = STATE_FILE) -> dict[str, Any] | None:
+    try:
+        state: dict[str, Any] = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return state
+
+
+def seed_dev_account(settings: Settings, key: str) -> None:
+    from hyperinfer.gateway.runtime import Runtime
+
+    accounts = Runtime(settings).accounts
+    accounts.put_workspace(DEV_WORKSPACE, "Development", DEV_CREDITS_MICRO_USD)
+    accounts.put_key(key, key_id="key_dev", workspace_id=DEV_WORKSPACE, name="dev")
+
+
+def serve(settings: Settings, *, port: int, aws_endpoint: str | None = None) -> None:
+    """Start the emulator (unless one is given), seed it, and serve every route until interrupted."""
+    import uvicorn
+
+    from hyperinfer.local.emulator import Emulator, ensure_resources, use_fake_credentials
+    from hyperinfer.web import all_routes_app
+
+    use_fake_credentials()
+    emulator = None
+    if aws_endpoint is None:
+        emulator = Emulator()
+        emulator.start()
+        aws_endpoint = emulator.endpoint_url
+    settings = settings.model_copy(update={"aws_endpoint_url": aws_endpoint})
+    configure(settings)
+    ensure_resources(settings)
+    key = settings.dev_key or new_key()
+    seed_dev_account(settings, key)
+    STATE_FILE.parent.mkdir(exist_ok=True)
+    state = {
+        "aws_endpoint_url": aws_endpoint,
+        "aws_region": settings.aws_region,
+        "table_name": settings.table_name,
+        "report_queue_name": settings.report_queue_name,
+        "gateway_url": f"http://127.0.0.1:{port}",
+    }
+    STATE_FILE.write_text(json.dumps(state, indent=2) + "\n")
+    base = state["gateway_url"]
+    print(
+        f"HyperInfer dev gateway on {base}\n"
+        f"  AWS emulator      {aws_endpoint}\n"
+        f"  catalog           {settings.providers_file}\n"
+        f"  dev API key       {key}   (workspace {DEV_WORKSPACE}, $100 of credits)\n"
+        f"  OpenAI SDK/Codex  base_url={base}/api/v1\n"
+        f"  Anthropic SDK     base_url={base}/api",
+        flush=True,
+    )
+    try:
+        uvicorn.run(all_routes_app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    finally:
+        if emulator is not None:
+            emulator.stop()

@@ -1,0 +1,105 @@
+"""The OpenAPI 3.1 document, generated from the function table and the pydantic models that
+validate requests and shape responses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from hyperinfer import api_schemas as s
+from hyperinfer.errors import HTTP_STATUS, ErrorCode
+from hyperinfer.formats.chat_completions.request import ChatCompletionRequest
+from hyperinfer.function_table import FUNCTIONS, Envelope, FunctionSpec
+
+REF = "#/components/schemas/{model}"
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    summary: str
+    tag: str
+    response: type[BaseModel]
+    request: type[BaseModel] | None = None
+    public: bool = False
+    stream_description: str | None = None
+    extra_statuses: tuple[int, ...] = ()
+
+
+OPERATIONS: dict[str, Operation] = {
+    "chat_completions": Operation(
+        "createChatCompletion",
+        "Create a chat completion (OpenAI Chat Completions format)",
+        "Gateway",
+        s.ChatCompletionResponse,
+        ChatCompletionRequest,
+        stream_description="SSE stream of `chat.completion.chunk` objects: a role frame, deltas, a "
+        "finish_reason frame, a final usage-only chunk (always), and `data: [DONE]`. "
+        "Keep-alive comments every 15 s.",
+    ),
+    "models": Operation("listModels", "List models", "Catalog", s.ModelList, public=True),
+    "healthz": Operation("getHealthz", "Liveness", "Health", s.Health, public=True),
+    "readyz": Operation("getReadyz", "Readiness", "Health", s.Readiness, public=True, extra_statuses=(503,)),
+    "openapi": Operation("getOpenApi", "This document", "Metadata", s.Health, public=True),
+}
+
+
+def _operation(spec: FunctionSpec, op: Operation) -> dict[str, Any]:
+    error_ref = "AnthropicError" if spec.envelope is Envelope.ANTHROPIC else "OpenAIError"
+    ok: dict[str, Any] = {"application/json": {"schema": {"$ref": REF.format(model=op.response.__name__)}}}
+    if spec.name == "openapi":
+        ok = {"application/json": {"schema": {"type": "object"}}}
+    if op.stream_description:
+        ok["text/event-stream"] = {"schema": {"type": "string", "description": op.stream_description}}
+    responses: dict[str, Any] = {"200": {"description": op.summary, "content": ok}}
+    for status in op.extra_statuses:
+        responses[str(status)] = {"description": "Degraded: a dependency is down.", "content": ok}
+    if not op.public:
+        responses["default"] = {
+            "description": "Error in this ingress format's native envelope, with the stable taxonomy `code`.",
+            "content": {"application/json": {"schema": {"$ref": REF.format(model=error_ref)}}},
+        }
+    operation: dict[str, Any] = {
+        "tags": [op.tag],
+        "operationId": op.operation_id,
+        "summary": op.summary,
+        "description": spec.description,
+        "responses": responses,
+    }
+    if op.public:
+        operation["security"] = []
+    if op.request is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": REF.format(model=op.request.__name__)}}},
+        }
+    return operation
+
+
+def build_document() -> dict[str, Any]:
+    models: list[type[BaseModel]] = [s.OpenAIError, s.AnthropicError]
+    for op in OPERATIONS.values():
+        models += [op.response] + ([op.request] if op.request else [])
+    _, defs = models_json_schema([(m, "validation") for m in dict.fromkeys(models)], ref_template=REF)
+    schemas = defs.get("$defs", {})
+    schemas["ErrorCode"]["description"] = "Stable error taxonomy. HTTP status per code: " + ", ".join(
+        f"{code.value}={HTTP_STATUS[code]}" for code in ErrorCode
+    )
+    paths: dict[str, Any] = {}
+    for spec in FUNCTIONS:
+        paths.setdefault(spec.route, {})[spec.method.lower()] = _operation(spec, OPERATIONS[spec.name])
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "HyperInfer API", "version": "1", "description": "The HyperInfer AI Gateway."},
+        "security": [{"bearerAuth": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "description": "HyperInfer API key."},
+            },
+            "schemas": schemas,
+        },
+    }

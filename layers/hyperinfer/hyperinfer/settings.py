@@ -1,0 +1,52 @@
+"""Every setting of the gateway, read once from the environment (prefix ``HYPERINFER_``).
+
+Logic never reads ``os.environ``: it receives a ``Settings`` (or the piece it needs).
+The README lists each field with its default; ``tests/unit/test_settings.py`` keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HYPERINFER_", extra="ignore", frozen=True)
+
+    providers_file: Path = Field(
+        default=Path("providers.yaml"), description="The model catalog (providers.yaml)."
+    )
+    table_name: str = Field(default="hyperinfer", description="DynamoDB table holding keys and workspaces.")
+    report_queue_name: str = Field(default="hyperinfer-reports", description="SQS queue buffering reports.")
+    aws_endpoint_url: str | None = Field(
+        default=None, description="AWS endpoint override (the local emulator); unset on AWS."
+    )
+    aws_region: str = Field(default="us-east-1", description="Region of the table and the queue.")
+    upstream_connect_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds to open a connection to a provider."
+    )
+    upstream_read_timeout: float = Field(
+        default=300.0, gt=0, description="Seconds to wait for the next byte from a provider."
+    )
+    keepalive_interval: float = Field(
+        default=15.0, gt=0, description="Seconds of upstream silence before an SSE keep-alive comment."
+    )
+    stream_max_duration: float = Field(
+        default=900.0, gt=0, description="Seconds a stream may last before the gateway ends it."
+    )
+    max_request_bytes: int = Field(
+        default=5_500_000, gt=0, description="Largest request body accepted (below Lambda's 6 MB cap)."
+    )
+    dev_key: str | None = Field(
+        default=None, description="`hyperinfer dev` only: the API key to seed (random when unset)."
+    )
+    log_level: str = Field(default="INFO", description="Log level of the Powertools logger.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read on first use (never at import time)."""
+    return Settings()
