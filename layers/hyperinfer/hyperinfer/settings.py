@@ -40,10 +40,14 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         default=5_500_000, gt=0, description="Largest request body accepted (below Lambda's 6 MB cap)."
     )
+    key_cache_ttl: float = Field(
+        default=5.0,
+        ge=0,
+        description="Seconds a container trusts a key lookup; a revocation takes this long.",
+    )
     dev_key: str | None = Field(
         default=None, description="`hyperinfer dev` only: the API key to seed (random when unset)."
     )
-    log_level: str = Field(default="INFO", description="Log level of the Powertools logger.")
 
 
 @lru_cache(maxsize=1)

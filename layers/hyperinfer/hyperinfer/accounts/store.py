@@ -5,20 +5,30 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from hyperinfer.accounts.key_cache import KeyCache
 from hyperinfer.accounts.keys import ApiKey, hash_key, key_from_item, key_item
 
 
 class AccountStore:
-    def __init__(self, client: Any, table_name: str) -> None:
+    def __init__(self, client: Any, table_name: str, key_cache_ttl: float = 0.0) -> None:
         self._db = client
         self._table = table_name
+        self._keys = KeyCache(key_cache_ttl)
 
     def find_key(self, key: str) -> ApiKey | None:
+        digest = hash_key(key)
+        cached = self._keys.get(digest)
+        if cached is not None:
+            return cached
         response = self._db.get_item(
-            TableName=self._table, Key={"pk": {"S": f"KEY#{hash_key(key)}"}, "sk": {"S": "KEY"}}
+            TableName=self._table, Key={"pk": {"S": f"KEY#{digest}"}, "sk": {"S": "KEY"}}
         )
         item = response.get("Item")
-        return key_from_item(item) if item else None
+        if item is None:
+            return None
+        found = key_from_item(item)
+        self._keys.put(digest, found)
+        return found
 
     def put_workspace(self, workspace_id: str, name: str, balance_micro_usd: int) -> None:
         """Create the workspace if it is new; an existing one keeps its balance."""

@@ -7,9 +7,10 @@ import re
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-# Union branches appear in pydantic locations as type names ('str', 'list[...]', 'function-after[...]').
+# Union branches appear in pydantic locations as type or class names ('str', 'list[...]',
+# 'NamedToolChoice'); request fields are always snake_case, so the two never collide.
 _BRANCH = re.compile(
-    r"^(str|int|float|bool|none|dict|list|literal|function-\w+|tagged-union)(\[.*\])?$", re.I
+    r"^((str|int|float|bool|none|dict|list|literal|function-\w+|tagged-union)(\[.*\])?|[A-Z]\w*)$"
 )
 
 

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 import httpx
 
 from hyperinfer.accounts.pricing import cost_micro_usd, usd
@@ -173,4 +174,5 @@ async def relay_stream(
     except httpx.HTTPError as error:
         yield _stream_error(transport_error(call.provider_name, error), request_id)
     finally:
-        await response.aclose()
+        with anyio.CancelScope(shield=True):  # a client that left must still close the upstream call
+            await response.aclose()

@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+import anyio
+
 T = TypeVar("T")
 
 
@@ -63,4 +65,7 @@ async def with_keepalive(
             yield item
     finally:
         task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+        # Starlette cancels through anyio, whose cancellation re-fires at every await of a cancelled
+        # scope: shield the wait, or the pump (and the upstream read inside it) is never wound down.
+        with anyio.CancelScope(shield=True):
+            await asyncio.gather(task, return_exceptions=True)

@@ -25,7 +25,9 @@ class Runtime:
     def accounts(self) -> AccountStore:
         from hyperinfer import aws
 
-        return AccountStore(aws.dynamodb(self.settings), self.settings.table_name)
+        return AccountStore(
+            aws.dynamodb(self.settings), self.settings.table_name, self.settings.key_cache_ttl
+        )
 
 
 _current: Runtime | None = None

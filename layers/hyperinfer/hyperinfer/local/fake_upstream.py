@@ -45,8 +45,10 @@ def directives(body: dict[str, Any]) -> dict[str, str]:
 
 
 class FakeOpenAI:
-    def __init__(self) -> None:
+    def __init__(self, *, hostile: bool = True) -> None:
+        self.hostile = hostile  # False: whole frames per write, for benchmarks
         self.calls: list[dict[str, Any]] = []
+        self.url = ""  # set by whoever serves the app
         self.app = Starlette(
             routes=[
                 Route("/v1/chat/completions", self.chat, methods=["POST"]),
@@ -185,9 +187,12 @@ class FakeOpenAI:
         delay = float(opts.get("chunk_delay", 0))
         try:
             for data in frames:
-                for start in range(0, len(data), PIECE):
-                    yield data[start : start + PIECE]
-                    await asyncio.sleep(0.0005)
+                pieces = [data[i : i + PIECE] for i in range(0, len(data), PIECE)] if self.hostile else [data]
+                for piece in pieces:
+                    yield piece
+                    # Separate TCP writes when hostile, so reads split too; always a chance to see
+                    # the client leave.
+                    await asyncio.sleep(0.0005 if self.hostile else 0)
                 if delay:
                     await asyncio.sleep(delay)
             call["outcome"] = "completed"

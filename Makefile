@@ -1,0 +1,60 @@
+# Two commands do all the set-up on a fresh machine: `make dev` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ENV ?= dev
+PORT ?= 8080
+
+export CDK_DISABLE_CLI_TELEMETRY := true
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: dev test lint typecheck unit functional integration infra synth layer bench clean venv node
+
+# The virtualenv is rebuilt whenever pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,infra]'
+	touch $@
+
+# The CDK CLI, pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+venv: $(BIN)/.installed
+node: node_modules/.installed
+
+## make dev: install everything and serve every function on http://127.0.0.1:$(PORT)
+dev: venv
+	$(BIN)/hyperinfer dev --port $(PORT)
+
+## make test: lint, type-check and run the whole suite (unit, functional, integration, infra)
+test: venv node lint typecheck
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy
+
+unit functional integration infra: venv node
+	$(BIN)/python -m pytest tests/$@
+
+## make layer: the shared Lambda layer (arm64 wheels for python3.12) in build/layer
+layer: venv
+	$(BIN)/python scripts/build_layer.py
+
+## make synth ENV=dev|staging|prod: the environment's CloudFormation template in cdk.out/
+synth: venv node layer
+	npx cdk synth -c env=$(ENV) --quiet
+
+bench: venv
+	$(BIN)/python bench/gateway_latency.py
+	$(BIN)/python bench/import_time.py
+
+clean:
+	rm -rf $(VENV) node_modules cdk.out build .hyperinfer .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,129 @@
+"""Latency the gateway adds over calling the provider directly, both measured in one interleaved run.
+
+Starts the fake provider and `hyperinfer dev` on loopback, then alternates identical requests to
+each. Prints p50/p99 of whole non-streamed completions and of streaming time to first byte.
+
+    .venv/bin/python bench/gateway_latency.py [--requests 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "layers" / "hyperinfer"))
+
+from hyperinfer.local.emulator import free_port  # noqa: E402
+from hyperinfer.local.fake_upstream import FakeOpenAI, ServerThread  # noqa: E402
+
+from tests.support import catalog_for, wait_until_healthy  # noqa: E402
+
+KEY = "sk-hi-bench"
+MESSAGES = [{"role": "user", "content": "Hello there"}]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timed(call: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=300)
+    n = parser.parse_args().requests
+
+    fake = FakeOpenAI(hostile=False)
+    upstream = ServerThread(fake.app, free_port())
+    upstream.start()
+    workdir = Path(tempfile.mkdtemp())
+    port = free_port()
+    env = {
+        **os.environ,
+        "OPENAI_API_KEY": "sk-bench-upstream",
+        "HYPERINFER_PROVIDERS_FILE": str(catalog_for(upstream.url, workdir / "providers.yaml")),
+    }
+    gateway = subprocess.Popen(
+        [sys.executable, "-m", "hyperinfer.cli", "dev", "--port", str(port), "--dev-key", KEY],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(base)
+        http = httpx.Client(timeout=30)
+        targets = {
+            "direct": (f"{upstream.url}/v1/chat/completions", {"model": "gpt-4.1-mini"}, {}),
+            "gateway": (
+                f"{base}/api/v1/chat/completions",
+                {"model": "openai/gpt-4.1-mini"},
+                {"Authorization": f"Bearer {KEY}"},
+            ),
+        }
+
+        def complete(name: str) -> Callable[[], None]:
+            url, model, headers = targets[name]
+            return lambda: http.post(
+                url, json={**model, "messages": MESSAGES}, headers=headers
+            ).raise_for_status()
+
+        def first_byte(name: str) -> Callable[[], None]:
+            url, model, headers = targets[name]
+
+            def run() -> None:
+                with http.stream(
+                    "POST", url, json={**model, "messages": MESSAGES, "stream": True}, headers=headers
+                ) as response:
+                    next(response.iter_bytes())
+
+            return run
+
+        for name in targets:  # warm connections, caches and the first-request imports
+            for _ in range(10):
+                complete(name)()
+        results: dict[str, list[float]] = {
+            key: [] for key in ("direct", "gateway", "direct ttfb", "gateway ttfb")
+        }
+        for _ in range(n):
+            for name in targets:
+                results[name].append(timed(complete(name)))
+                results[f"{name} ttfb"].append(timed(first_byte(name)))
+            fake.calls.clear()
+        print(f"{n} interleaved requests per row (loopback, fake provider, {os.cpu_count()} cores)")
+        print(f"{'':<16}{'p50 ms':>10}{'p99 ms':>10}")
+        for key, values in results.items():
+            print(f"{key:<16}{percentile(values, 0.5):>10.2f}{percentile(values, 0.99):>10.2f}")
+        for kind, suffix in (("completion", ""), ("stream TTFB", " ttfb")):
+            added50 = statistics.median(results["gateway" + suffix]) - statistics.median(
+                results["direct" + suffix]
+            )
+            added99 = percentile(results["gateway" + suffix], 0.99) - percentile(
+                results["direct" + suffix], 0.99
+            )
+            print(f"added by the gateway, {kind}: p50 {added50:.2f} ms, p99 {added99:.2f} ms")
+    finally:
+        gateway.terminate()
+        gateway.wait(timeout=10)
+        upstream.stop()
+
+
+if __name__ == "__main__":
+    main()

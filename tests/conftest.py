@@ -1,0 +1,27 @@
+"""Session-wide real parts: the fake provider over HTTP and the moto AWS emulator in server mode."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from hyperinfer.local.emulator import Emulator, free_port
+from hyperinfer.local.fake_upstream import FakeOpenAI, ServerThread
+
+
+@pytest.fixture(scope="session")
+def fake() -> Iterator[FakeOpenAI]:
+    fake = FakeOpenAI()
+    server = ServerThread(fake.app, free_port())
+    server.start()
+    fake.url = server.url
+    yield fake
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[Emulator]:
+    emulator = Emulator()
+    emulator.start()
+    yield emulator
+    emulator.stop()

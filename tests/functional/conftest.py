@@ -1,0 +1,44 @@
+"""Handlers called in-process on the `events/` files, as `hyperinfer invoke` (and `sam local invoke`)
+run them.
+
+The data they need lives in the moto emulator (server mode); providers resolve to the fake provider.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from hyperinfer.gateway.runtime import configure
+from hyperinfer.local.emulator import Emulator, ensure_resources
+from hyperinfer.local.fake_upstream import FakeOpenAI
+from hyperinfer.settings import Settings
+
+from tests.support import SAMPLE_EVENT_KEY, UPSTREAM_KEY, catalog_for
+
+
+@pytest.fixture(scope="session")
+def settings(
+    emulator: Emulator, fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Settings]:
+    catalog = catalog_for(fake.url, tmp_path_factory.mktemp("functional") / "providers.yaml")
+    settings = Settings(
+        providers_file=catalog, aws_endpoint_url=emulator.endpoint_url, table_name="functional"
+    )
+    ensure_resources(settings)
+    accounts = configure(settings).accounts
+    accounts.put_workspace("ws_events", "Sample events", 1_000_000)
+    accounts.put_key(SAMPLE_EVENT_KEY, key_id="key_events", workspace_id="ws_events", name="events")
+    previous = os.environ.get("OPENAI_API_KEY")
+    os.environ["OPENAI_API_KEY"] = UPSTREAM_KEY
+    yield settings
+    if previous is None:
+        del os.environ["OPENAI_API_KEY"]
+    else:
+        os.environ["OPENAI_API_KEY"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _configured(settings: Settings) -> None:
+    configure(settings)

@@ -1,0 +1,74 @@
+"""The local gateway as users run it: `hyperinfer dev` in its own process, on a loopback port,
+with its embedded moto, talking to the fake provider over HTTP."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import openai
+import pytest
+from hyperinfer.local.emulator import free_port
+from hyperinfer.local.fake_upstream import FakeOpenAI
+
+from tests.support import UPSTREAM_KEY, catalog_for, wait_until_healthy
+
+DEV_KEY = "sk-hi-integration-dev-key-0123456789"
+READ_TIMEOUT = 2.0
+KEEPALIVE = 0.3
+MAX_BODY = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Gateway:
+    url: str
+    workdir: Path
+    log: Path
+
+    @property
+    def openai_base(self) -> str:
+        return f"{self.url}/api/v1"
+
+    def client(self, key: str = DEV_KEY) -> openai.OpenAI:
+        return openai.OpenAI(base_url=self.openai_base, api_key=key, max_retries=0, timeout=20)
+
+
+@pytest.fixture(scope="session")
+def gateway(fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    workdir = tmp_path_factory.mktemp("dev")
+    catalog = catalog_for(fake.url, workdir / "providers.yaml")
+    port = free_port()
+    env = {
+        **os.environ,
+        "OPENAI_API_KEY": UPSTREAM_KEY,
+        "HYPERINFER_PROVIDERS_FILE": str(catalog),
+        "HYPERINFER_DEV_KEY": DEV_KEY,
+        "HYPERINFER_UPSTREAM_READ_TIMEOUT": str(READ_TIMEOUT),
+        "HYPERINFER_KEEPALIVE_INTERVAL": str(KEEPALIVE),
+        "HYPERINFER_MAX_REQUEST_BYTES": str(MAX_BODY),
+    }
+    log = workdir / "gateway.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hyperinfer.cli", "dev", "--port", str(port)],
+            cwd=workdir,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url)
+        yield Gateway(url, workdir, log)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fake(fake: FakeOpenAI) -> None:
+    fake.calls.clear()

@@ -1,0 +1,44 @@
+"""Shared test plumbing: a catalog pointed at the fake upstream, waiting for servers."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+UPSTREAM_KEY = "sk-upstream-secret-key-1234567890abcdef"
+UNSET_KEY_VARIABLE = "HYPERINFER_TEST_NEVER_SET_KEY"
+SAMPLE_EVENT_KEY = "sk-hi-sample-event-key-do-not-use-in-production"
+
+
+def catalog_for(upstream_url: str, path: Path) -> Path:
+    """The real providers.yaml with every provider sent to the fake, plus one provider with no key."""
+    raw: dict[str, Any] = yaml.safe_load((REPO / "providers.yaml").read_text())
+    for provider in raw["providers"].values():
+        provider["base_url"] = f"{upstream_url}/v1"
+        provider["api_key_env"] = "OPENAI_API_KEY"
+    raw["providers"]["unkeyed"] = {
+        "kind": "openai_chat",
+        "base_url": f"{upstream_url}/v1",
+        "api_key_env": UNSET_KEY_VARIABLE,
+    }
+    template = next(m for m in raw["models"] if m["slug"] == "openai/gpt-4.1-mini")
+    raw["models"].append({**template, "slug": "test/unkeyed", "aliases": [], "provider": "unkeyed"})
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return path
+
+
+def wait_until_healthy(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} did not become healthy in {timeout} s")
