@@ -1,0 +1,77 @@
+"""`hyperinfer dev` as users meet it: its state file, its seeded data, and the non-gateway routes."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import httpx
+from hyperinfer.accounts.keys import hash_key
+from hyperinfer.api_schemas import ModelList, OpenAIError, Readiness
+from hyperinfer.errors import ErrorCode
+
+from tests.integration.conftest import DEV_KEY, Gateway
+
+
+def test_state_file_points_other_commands_at_the_same_emulator(gateway: Gateway) -> None:
+    state = json.loads((gateway.workdir / ".hyperinfer" / "dev.json").read_text())
+    assert state["gateway_url"] == gateway.url
+    db = boto3.client(
+        "dynamodb",
+        endpoint_url=state["aws_endpoint_url"],
+        region_name=state["aws_region"],
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    items = db.scan(TableName=state["table_name"])["Items"]
+    workspace = next(i for i in items if i["pk"]["S"] == "WS#ws_dev")
+    assert workspace["balance_micro_usd"]["N"] == "100000000"
+    key = next(i for i in items if i["sk"]["S"] == "KEY")
+    assert key["pk"]["S"] == f"KEY#{hash_key(DEV_KEY)}"
+    # The plain key is nowhere in the table, only its hash and a short display prefix.
+    assert DEV_KEY not in json.dumps(items)
+    assert DEV_KEY.startswith(key["prefix"]["S"]) and len(key["prefix"]["S"]) < 12
+
+
+def test_startup_banner_prints_the_key_and_both_base_urls(gateway: Gateway) -> None:
+    banner = gateway.log.read_text()
+    assert DEV_KEY in banner
+    assert f"{gateway.url}/api/v1" in banner and f"base_url={gateway.url}/api\n" in banner
+
+
+def test_models_need_no_key_and_match_the_public_schema(gateway: Gateway) -> None:
+    response = httpx.get(f"{gateway.url}/api/v1/models")
+    assert response.status_code == 200
+    listed = ModelList.model_validate(response.json())
+    slugs = {m.slug for m in listed.data}
+    assert {"openai/gpt-4.1-mini", "anthropic/claude-sonnet-4.5"} <= slugs
+    assert listed.meta.image_generation_configured is False
+
+
+def test_health_and_readiness(gateway: Gateway) -> None:
+    assert httpx.get(f"{gateway.url}/healthz").json() == {"status": "ok"}
+    ready = Readiness.model_validate(httpx.get(f"{gateway.url}/readyz").json())
+    assert ready.status == "ok" and ready.checks.dynamodb == "ok" and ready.checks.sqs == "ok"
+
+
+def test_openapi_is_cacheable_and_describes_the_request_schema(gateway: Gateway) -> None:
+    response = httpx.get(f"{gateway.url}/openapi.json")
+    assert response.headers["cache-control"] == "max-age=300"
+    document = response.json()
+    schemas = document["components"]["schemas"]
+    assert schemas["ChatCompletionRequest"]["required"] == ["model", "messages"]
+    assert set(schemas["ErrorCode"]["enum"]) == {code.value for code in ErrorCode}
+    operation = document["paths"]["/api/v1/chat/completions"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ChatCompletionRequest"
+    )
+
+
+def test_unknown_route_and_wrong_method_are_404_not_found(gateway: Gateway) -> None:
+    for method, path in (("GET", "/api/v1/nothing-here"), ("GET", "/api/v1/chat/completions")):
+        response = httpx.request(
+            method, f"{gateway.url}{path}", headers={"Authorization": f"Bearer {DEV_KEY}"}
+        )
+        assert response.status_code == 404
+        error = OpenAIError.model_validate(response.json()).error
+        assert error.code == "not_found" and error.request_id == response.headers["x-request-id"]
