@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "layers" / "hyperinfer"))
 
 from hyperinfer.local.emulator import free_port  # noqa: E402
-from hyperinfer.local.fake_upstream import FakeOpenAI, ServerThread  # noqa: E402
+from hyperinfer.local.fakes.server import FakeProvider, ServerThread  # noqa: E402
 
 from tests.support import catalog_for, wait_until_healthy  # noqa: E402
 
@@ -49,7 +49,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     n = parser.parse_args().requests
 
-    fake = FakeOpenAI(hostile=False)
+    fake = FakeProvider(hostile=False)
     upstream = ServerThread(fake.app, free_port())
     upstream.start()
     workdir = Path(tempfile.mkdtemp())

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 from hyperinfer.local.emulator import Emulator, free_port
-from hyperinfer.local.fake_upstream import FakeOpenAI, ServerThread
+from hyperinfer.local.fakes.server import FakeProvider, ServerThread
 
 
 @pytest.fixture(scope="session")
-def fake() -> Iterator[FakeOpenAI]:
-    fake = FakeOpenAI()
+def fake() -> Iterator[FakeProvider]:
+    fake = FakeProvider()
     server = ServerThread(fake.app, free_port())
     server.start()
     fake.url = server.url

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from hyperinfer.gateway.runtime import configure
 from hyperinfer.local.emulator import Emulator, ensure_resources
-from hyperinfer.local.fake_upstream import FakeOpenAI
+from hyperinfer.local.fakes.server import FakeProvider
 from hyperinfer.settings import Settings
 
 from tests.support import SAMPLE_EVENT_KEY, UPSTREAM_KEY, catalog_for
@@ -20,7 +20,7 @@ from tests.support import SAMPLE_EVENT_KEY, UPSTREAM_KEY, catalog_for
 
 @pytest.fixture(scope="session")
 def settings(
-    emulator: Emulator, fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory
+    emulator: Emulator, fake: FakeProvider, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Settings]:
     catalog = catalog_for(fake.url, tmp_path_factory.mktemp("functional") / "providers.yaml")
     settings = Settings(

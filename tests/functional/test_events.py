@@ -11,7 +11,7 @@ from hyperinfer.cli import main
 from hyperinfer.function_table import BY_NAME
 from hyperinfer.gateway.runtime import configure
 from hyperinfer.invoke import invoke
-from hyperinfer.local.fake_upstream import REPLY_WORDS, FakeOpenAI
+from hyperinfer.local.fakes.server import REPLY_WORDS, FakeProvider
 from hyperinfer.settings import Settings
 
 from tests.support import REPO
@@ -47,7 +47,7 @@ def test_event_gets_its_status_and_a_request_id(path: Path) -> None:
     assert isinstance(headers, dict) and len(headers["x-request-id"]) == 28
 
 
-def test_completion_event_reaches_the_provider(fake: FakeOpenAI) -> None:
+def test_completion_event_reaches_the_provider(fake: FakeProvider) -> None:
     fake.calls.clear()
     response = run(REPO / "events/chat_completions/completion.json")
     body = json.loads(str(response["body"]))

@@ -13,7 +13,7 @@ from pathlib import Path
 import openai
 import pytest
 from hyperinfer.local.emulator import free_port
-from hyperinfer.local.fake_upstream import FakeOpenAI
+from hyperinfer.local.fakes.server import FakeProvider
 
 from tests.support import UPSTREAM_KEY, catalog_for, wait_until_healthy
 
@@ -38,7 +38,7 @@ class Gateway:
 
 
 @pytest.fixture(scope="session")
-def gateway(fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+def gateway(fake: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     workdir = tmp_path_factory.mktemp("dev")
     catalog = catalog_for(fake.url, workdir / "providers.yaml")
     port = free_port()
@@ -70,5 +70,5 @@ def gateway(fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 @pytest.fixture(autouse=True)
-def _fresh_fake(fake: FakeOpenAI) -> None:
+def _fresh_fake(fake: FakeProvider) -> None:
     fake.calls.clear()

@@ -9,7 +9,7 @@ import httpx
 import openai
 import pytest
 from hyperinfer.catalog import load_catalog
-from hyperinfer.local.fake_upstream import REPLY_WORDS, FakeOpenAI
+from hyperinfer.local.fakes.server import REPLY_WORDS, FakeProvider
 
 from tests.integration.conftest import DEV_KEY, MAX_BODY, Gateway
 from tests.support import UNSET_KEY_VARIABLE, UPSTREAM_KEY
@@ -27,7 +27,7 @@ def expected_cost(gateway: Gateway, prompt: int, cached: int, completion: int) -
     return math.ceil(exact) / 1_000_000
 
 
-def test_completion_comes_back_with_gateway_id_model_and_cost(gateway: Gateway, fake: FakeOpenAI) -> None:
+def test_completion_comes_back_with_gateway_id_model_and_cost(gateway: Gateway, fake: FakeProvider) -> None:
     raw = gateway.client().chat.completions.with_raw_response.create(model=MODEL, messages=HELLO)
     completion = raw.parse()
     request_id = raw.headers["x-request-id"]
@@ -46,7 +46,7 @@ def test_completion_comes_back_with_gateway_id_model_and_cost(gateway: Gateway, 
     assert call["body"]["messages"] == HELLO
 
 
-def test_unknown_fields_pass_through_and_gateway_fields_do_not(gateway: Gateway, fake: FakeOpenAI) -> None:
+def test_unknown_fields_pass_through_and_gateway_fields_do_not(gateway: Gateway, fake: FakeProvider) -> None:
     gateway.client().chat.completions.create(
         model=MODEL, messages=HELLO, seed=7, logit_bias={"50256": -100}, extra_body={"hi_tool_events": False}
     )
@@ -65,7 +65,9 @@ def test_x_api_key_header_authenticates_too(gateway: Gateway) -> None:
     assert response.json()["choices"][0]["message"]["content"] == REPLY
 
 
-def test_stream_has_role_frame_deltas_finish_usage_chunk_and_done(gateway: Gateway, fake: FakeOpenAI) -> None:
+def test_stream_has_role_frame_deltas_finish_usage_chunk_and_done(
+    gateway: Gateway, fake: FakeProvider
+) -> None:
     client = gateway.client()
     with client.chat.completions.with_streaming_response.create(
         model=MODEL, messages=HELLO, stream=True
@@ -176,7 +178,7 @@ def test_body_that_is_not_json_is_400(gateway: Gateway) -> None:
     assert "not valid JSON" in response.json()["error"]["message"]
 
 
-def test_unknown_model_is_400_invalid_request(gateway: Gateway, fake: FakeOpenAI) -> None:
+def test_unknown_model_is_400_invalid_request(gateway: Gateway, fake: FakeProvider) -> None:
     with pytest.raises(openai.BadRequestError) as caught:
         gateway.client().chat.completions.create(model="nobody/nothing-1", messages=HELLO)
     assert isinstance(caught.value.body, dict)
@@ -192,7 +194,7 @@ def test_body_over_the_limit_is_413(gateway: Gateway) -> None:
     assert isinstance(caught.value.body, dict) and caught.value.body["code"] == "payload_too_large"
 
 
-def test_provider_without_key_is_502_naming_the_variable(gateway: Gateway, fake: FakeOpenAI) -> None:
+def test_provider_without_key_is_502_naming_the_variable(gateway: Gateway, fake: FakeProvider) -> None:
     with pytest.raises(openai.APIStatusError) as caught:
         gateway.client().chat.completions.create(model="test/unkeyed", messages=HELLO)
     assert caught.value.status_code == 502
@@ -251,7 +253,7 @@ def test_mid_stream_failure_ends_with_an_error_not_a_finish(
     assert isinstance(caught.value.body, dict) and caught.value.body["code"] == code
 
 
-def test_client_disconnect_cancels_the_upstream_call(gateway: Gateway, fake: FakeOpenAI) -> None:
+def test_client_disconnect_cancels_the_upstream_call(gateway: Gateway, fake: FakeProvider) -> None:
     body = {
         "model": MODEL,
         "stream": True,

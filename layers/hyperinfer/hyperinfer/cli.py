@@ -49,10 +49,10 @@ def _invoke(args: argparse.Namespace) -> int:
 def _fake_upstream(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from hyperinfer.local.fake_upstream import FakeOpenAI
+    from hyperinfer.local.fakes.server import FakeProvider
 
     print(f"fake OpenAI upstream on http://127.0.0.1:{args.port}/v1", flush=True)
-    uvicorn.run(FakeOpenAI().app, host="127.0.0.1", port=args.port, log_level="warning")
+    uvicorn.run(FakeProvider().app, host="127.0.0.1", port=args.port, log_level="warning")
     return 0
 
 
@@ -89,7 +89,8 @@ def parser() -> argparse.ArgumentParser:
     inv.set_defaults(run=_invoke)
 
     fake = commands.add_parser(
-        "fake-upstream", help="a fake OpenAI-format provider on loopback, for offline use"
+        "fake-upstream",
+        help="a fake provider on loopback (OpenAI and Anthropic wire formats), for offline use",
     )
     fake.add_argument("--port", type=int, default=9100)
     fake.set_defaults(run=_fake_upstream)

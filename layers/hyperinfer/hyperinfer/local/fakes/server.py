@@ -1,0 +1,165 @@
+"""One fake provider app for every wire format, with a shared log of what arrived and how it ended.
+
+Directives in the request steer it, e.g. ``[[fake status=429 retry_after=7]]`` anywhere in the
+messages (the last one in the body wins). Common to every format:
+``status`` (answer with that error status), ``retry_after``, ``context`` (a context-length error),
+``delay`` (seconds before answering), ``chunk_delay`` (seconds between stream frames),
+``midstream_error`` (an error event after a few frames), ``drop`` (close without finishing),
+``cached`` (cached prompt tokens), ``cache_write`` (cache-creation tokens, Anthropic),
+``words`` (reply length), ``tools=N`` (call the first N tools of the request), ``think``
+(reasoning first), ``json`` (reply with a JSON object), ``max_tokens`` (stop as if cut by the cap),
+``refusal``.
+
+Streams are delivered the hostile way networks do, unless ``hostile`` is False (benchmarks):
+frames and multi-byte UTF-8 characters split across separate writes, comment frames.
+
+GET /_fake/requests lists what arrived and how each call ended; DELETE clears it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import re
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+REPLY_WORDS = ["Héllo", "wörld", "✓", "🚀", "from", "the", "fake", "upstream"]
+THINKING = "Let me think this through… ünïcode ✓"
+SIGNATURE = "EqQBCkYIARgCIkBsignature-of-the-fake-thinking=="
+JSON_REPLY = {"answer": "pong", "confidence": 0.9}
+TOOL_ARGUMENTS = [{"city": "Paris"}, {"city": "Zürich"}, {"city": "東京"}]
+PIECE = 7  # bytes per write: small enough to cut lines and multi-byte characters
+_DIRECTIVE = re.compile(r"\[\[fake([^\]]*)\]\]")
+
+# path -> module under hyperinfer.local.fakes exposing `async def handle(fake, request, call, opts)`
+WIRE_FORMATS = {
+    "/v1/chat/completions": "openai_chat",
+    "/v1/responses": "openai_responses",
+    "/v1/messages": "anthropic",
+}
+
+
+def directives(body: dict[str, Any]) -> dict[str, str]:
+    found = _DIRECTIVE.findall(json.dumps(body, ensure_ascii=False))
+    if not found:
+        return {}
+    pairs = (item.partition("=") for item in found[-1].split())
+    return {key: value or "1" for key, _, value in pairs}
+
+
+def reply_words(opts: dict[str, str]) -> list[str]:
+    return REPLY_WORDS[: int(opts.get("words", len(REPLY_WORDS)))]
+
+
+def prompt_tokens(body: dict[str, Any]) -> int:
+    """A stable, content-dependent count: words of the whole body."""
+    return len(json.dumps(body.get("messages") or body.get("input") or "").split()) + 10
+
+
+Handler = Callable[["FakeProvider", Request, dict[str, Any], dict[str, str]], Awaitable[Response]]
+
+
+class FakeProvider:
+    def __init__(self, *, hostile: bool = True) -> None:
+        self.hostile = hostile
+        self.calls: list[dict[str, Any]] = []
+        self.url = ""  # set by whoever serves the app
+        routes = [
+            Route(path, self._endpoint(module), methods=["POST"]) for path, module in WIRE_FORMATS.items()
+        ]
+        routes.append(Route("/_fake/requests", self.requests, methods=["GET", "DELETE"]))
+        self.app = Starlette(routes=routes)
+
+    async def requests(self, request: Request) -> Response:
+        if request.method == "DELETE":
+            self.calls.clear()
+        return JSONResponse(self.calls)
+
+    def _endpoint(self, module: str) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            handle: Handler = importlib.import_module(f"hyperinfer.local.fakes.{module}").handle
+            body = await request.json()
+            call: dict[str, Any] = {
+                "path": request.url.path,
+                "body": body,
+                "headers": {k: v for k, v in request.headers.items()},
+                "authorization": request.headers.get("authorization"),
+                "outcome": "pending",
+            }
+            self.calls.append(call)
+            opts = directives(body)
+            await asyncio.sleep(float(opts.get("delay", 0)))
+            return await handle(self, request, call, opts)
+
+        return endpoint
+
+    def json(
+        self, call: dict[str, Any], body: Any, status: int = 200, headers: dict[str, str] | None = None
+    ) -> Response:
+        call["outcome"] = "completed" if status < 400 else "error"
+        return JSONResponse(body, status_code=status, headers=headers)
+
+    def stream(self, call: dict[str, Any], frames: list[bytes], opts: dict[str, str]) -> Response:
+        return StreamingResponse(self._deliver(call, frames, opts), media_type="text/event-stream")
+
+    async def _deliver(
+        self, call: dict[str, Any], frames: list[bytes], opts: dict[str, str]
+    ) -> AsyncIterator[bytes]:
+        delay = float(opts.get("chunk_delay", 0))
+        try:
+            for data in frames:
+                pieces = [data[i : i + PIECE] for i in range(0, len(data), PIECE)] if self.hostile else [data]
+                for piece in pieces:
+                    yield piece
+                    # Separate TCP writes when hostile, so reads split too; always a chance to see
+                    # the client leave.
+                    await asyncio.sleep(0.0005 if self.hostile else 0)
+                if delay:
+                    await asyncio.sleep(delay)
+            call["outcome"] = "completed"
+        finally:
+            if call["outcome"] == "pending":
+                call["outcome"] = "disconnected"
+
+
+def sse(payload: dict[str, Any], event: str | None = None) -> bytes:
+    """One SSE frame; ``event:`` line first when the format names its events."""
+    head = f"event: {event}\n".encode() if event else b""
+    return head + b"data: " + json.dumps(payload, ensure_ascii=False).encode() + b"\n\n"
+
+
+class ServerThread:
+    """Any ASGI app under uvicorn on a loopback port, in a background thread."""
+
+    def __init__(self, app: Any, port: int) -> None:
+        import uvicorn
+
+        self.port = port
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)

@@ -1,0 +1,38 @@
+"""The pinned CDK CLI (package.json) synthesizes the app exactly as a deploy would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from hyperinfer.function_table import FUNCTIONS
+from hyperinfer_infra.stack import function_construct_id
+
+from tests.infra.support import REPO_ROOT, make_fake_layer
+
+CDK = REPO_ROOT / "node_modules" / ".bin" / "cdk"
+CLI_ENV = {"CDK_DISABLE_CLI_TELEMETRY": "true", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+
+
+def test_cdk_synth_with_the_pinned_cli(tmp_path: Path) -> None:
+    assert CDK.exists(), f"{CDK} is missing: run `npm ci` in {REPO_ROOT} to install the pinned CDK CLI"
+    layer = make_fake_layer(tmp_path / "layer")
+    out = tmp_path / "cdk.out"
+    result = subprocess.run(
+        [str(CDK), "synth", "--quiet", "-c", "env=dev", "-c", f"layer_path={layer}", "--output", str(out)],
+        cwd=REPO_ROOT,
+        env={**os.environ, **CLI_ENV},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    template = json.loads((out / "HyperInfer-dev.template.json").read_text())
+    functions = [lid for lid, res in template["Resources"].items() if res["Type"] == "AWS::Lambda::Function"]
+    assert len(functions) == len(FUNCTIONS)
+    for spec in FUNCTIONS:
+        prefix = f"{function_construct_id(spec.name)}Function"
+        assert any(lid.startswith(prefix) for lid in functions), f"no Lambda for {spec.name}"
