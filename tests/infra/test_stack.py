@@ -52,7 +52,7 @@ def resource_path(resources: Resources, lid: str) -> str:
 
 
 def method_for(resources: Resources, spec: FunctionSpec) -> dict[str, Any]:
-    found = [
+    found: list[dict[str, Any]] = [
         res["Properties"]
         for res in of_type(resources, "AWS::ApiGateway::Method").values()
         if res["Properties"]["HttpMethod"] == spec.method

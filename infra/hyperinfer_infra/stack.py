@@ -1,0 +1,76 @@
+"""One stack per environment, composing the data, function and API constructs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+from hyperinfer.function_table import FUNCTIONS, FunctionSpec
+
+from hyperinfer_infra.api import Api
+from hyperinfer_infra.config import EnvConfig
+from hyperinfer_infra.data import Data
+from hyperinfer_infra.functions import GatewayFunction
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FUNCTIONS_DIR = REPO_ROOT / "functions"
+# scripts/build_layer.py copies the repo's providers.yaml to the layer root, i.e. /opt at run time.
+PROVIDERS_FILE = "/opt/providers.yaml"
+
+
+class HyperInferStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: EnvConfig,
+        layer_path: Path,
+        functions: Sequence[FunctionSpec] = FUNCTIONS,
+        functions_dir: Path = FUNCTIONS_DIR,
+    ) -> None:
+        super().__init__(scope, construct_id, description=f"HyperInfer AI gateway ({config.name})")
+        data = Data(self, "Data", config=config)
+        # One layer for all functions: dependencies plus the hyperinfer package (built without Docker).
+        layer = lambda_.LayerVersion(
+            self,
+            "HyperInferLayer",
+            code=lambda_.Code.from_asset(str(layer_path)),
+            compatible_runtimes=[lambda_.Runtime.PYTHON_3_12],
+            compatible_architectures=[lambda_.Architecture.ARM_64],
+            description="hyperinfer package, its runtime dependencies and providers.yaml",
+        )
+        environment = {
+            "HYPERINFER_TABLE_NAME": data.table.table_name,
+            "HYPERINFER_REPORT_QUEUE_NAME": data.report_queue.queue_name,
+            "HYPERINFER_PROVIDERS_FILE": PROVIDERS_FILE,
+            # Settings.aws_region has its own default; it must follow the deployed region.
+            "HYPERINFER_AWS_REGION": self.region,
+        }
+        gateway_functions = []
+        for spec in functions:
+            function = GatewayFunction(
+                self,
+                function_construct_id(spec.name),
+                spec=spec,
+                code_dir=functions_dir / spec.name,
+                layer=layer,
+                environment=environment,
+                config=config,
+            )
+            data.table.grant_read_write_data(function.function)
+            data.report_queue.grant_send_messages(function.function)
+            gateway_functions.append(function)
+        # RestApi already outputs its stage URL ("...Endpoint").
+        Api(self, "Api", functions=gateway_functions, config=config)
+
+        CfnOutput(self, "TableName", value=data.table.table_name)
+        CfnOutput(self, "ReportQueueUrl", value=data.report_queue.queue_url)
+
+
+def function_construct_id(function_name: str) -> str:
+    """``chat_completions`` -> ``ChatCompletions``: readable logical IDs in the template."""
+    return "".join(part.capitalize() for part in function_name.split("_"))

@@ -1,0 +1,101 @@
+"""Build the shared Lambda layer (arm64, Python 3.12) without Docker.
+
+    python scripts/build_layer.py [--out build/layer]
+
+Layout: ``<out>/python/`` (dependencies + hyperinfer, on sys.path at /opt/python) and
+``<out>/providers.yaml`` (read at /opt/providers.yaml).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# Both tags: older wheels only ship manylinux2014, newer ones only manylinux_2_28.
+PIP_PLATFORM_ARGS = [
+    "--platform",
+    "manylinux2014_aarch64",
+    "--platform",
+    "manylinux_2_28_aarch64",
+    "--only-binary=:all:",
+    "--implementation",
+    "cp",
+    "--python-version",
+    "3.12",
+    "--no-compile",
+]
+
+
+def runtime_dependencies() -> list[str]:
+    with (REPO_ROOT / "pyproject.toml").open("rb") as file:
+        return list(tomllib.load(file)["project"]["dependencies"])
+
+
+def _runs(python: str) -> bool:
+    return subprocess.run([python, "-c", ""], capture_output=True, check=False).returncode == 0
+
+
+def find_python312() -> str | None:
+    # A pyenv shim is on PATH even when 3.12 is not selected, so each candidate must actually run.
+    pyenv = sorted(glob.glob(str(Path.home() / ".pyenv/versions/3.12*/bin/python3.12")), reverse=True)
+    for candidate in [shutil.which("python3.12"), *pyenv]:
+        if candidate and _runs(candidate):
+            return candidate
+    return None
+
+
+def build(out: Path) -> None:
+    providers = REPO_ROOT / "providers.yaml"
+    if not providers.is_file():
+        raise SystemExit(f"{providers} is missing; the layer ships it as /opt/providers.yaml")
+    shutil.rmtree(out, ignore_errors=True)
+    site = out / "python"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            *PIP_PLATFORM_ARGS,
+            "--target",
+            str(site),
+            *runtime_dependencies(),
+        ],
+        check=True,
+    )
+    shutil.copytree(
+        REPO_ROOT / "layers/hyperinfer/hyperinfer",
+        site / "hyperinfer",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
+    shutil.copy2(providers, out / "providers.yaml")
+    python312 = find_python312()
+    if python312 is None:
+        print(
+            "warning: no python3.12 found; the layer ships without bytecode (slower cold starts)",
+            file=sys.stderr,
+        )
+        return
+    # unchecked-hash: the CDK zips assets with a fixed mtime, which would invalidate timestamp pycs,
+    # and /opt is read-only, so Lambda could never rewrite them.
+    subprocess.run(
+        [python312, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", str(site)],
+        check=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "build/layer")
+    build(parser.parse_args().out.resolve())
+
+
+if __name__ == "__main__":
+    main()
