@@ -1,4 +1,5 @@
-"""OpenAI Chat Completions upstream: the request to send and the usage it reports. Pure functions."""
+"""OpenAI Chat Completions upstream. Pure functions: passthrough helpers here; the IR path in
+``encode``, ``decode`` and ``stream``."""
 
 from __future__ import annotations
 
