@@ -15,7 +15,7 @@ export SAM_CLI_TELEMETRY := 0
 # The virtualenv is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,infra]'
+	$(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check -e '.[dev,infra]'
 	touch $@
 
 # The CDK CLI, pinned in package-lock.json.
