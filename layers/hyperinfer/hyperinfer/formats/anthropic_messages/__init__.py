@@ -1,0 +1,1 @@
+"""Anthropic Messages: request schema, decode to the IR, response and SSE encoding, token estimates."""
