@@ -3,7 +3,7 @@ and tests validate live responses against them."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -146,3 +146,48 @@ class ReadinessChecks(_Schema):
 class Readiness(_Schema):
     status: Literal["ok", "degraded"]
     checks: ReadinessChecks
+
+
+class ResponsesUsage(BaseModel):
+    input_tokens: int
+    input_tokens_details: dict[str, int] | None = None
+    output_tokens: int
+    output_tokens_details: dict[str, int] | None = None
+    total_tokens: int
+    cost: float | None = Field(default=None, description="HyperInfer extension: cost in credits (USD).")
+
+
+class ResponsesResponse(BaseModel):
+    id: str = Field(description="resp_<request id>.")
+    object: Literal["response"]
+    created_at: int = Field(description="Unix seconds.")
+    status: Literal["completed", "incomplete"]
+    incomplete_details: dict[str, str] | None = None
+    model: str
+    output: list[dict[str, Any]] = Field(
+        description="Output items in order: optional `reasoning`, `message`, a `function_call` per tool call."
+    )
+    usage: ResponsesUsage
+
+
+class AnthropicUsage(BaseModel):
+    input_tokens: int = Field(description="Excludes cache reads and writes.")
+    output_tokens: int
+    cache_read_input_tokens: int | None = None
+    cache_creation_input_tokens: int | None = None
+    cost: float | None = Field(default=None, description="HyperInfer extension: cost in credits (USD).")
+
+
+class AnthropicMessageResponse(BaseModel):
+    id: str = Field(description="msg_<request id>.")
+    type: Literal["message"]
+    role: Literal["assistant"]
+    model: str
+    content: list[dict[str, Any]] = Field(description="Content blocks: `text`, `thinking`, `tool_use`.")
+    stop_reason: Literal["end_turn", "max_tokens", "stop_sequence", "tool_use", "refusal", "pause_turn"]
+    stop_sequence: str | None = None
+    usage: AnthropicUsage
+
+
+class TokenCount(_Schema):
+    input_tokens: int = Field(description="A local estimate (see X-HyperInfer-Token-Count).")

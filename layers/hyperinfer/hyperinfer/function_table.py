@@ -33,36 +33,50 @@ class FunctionSpec:
     description: str = ""
 
 
+# fmt: off
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
-        "chat_completions",
-        "POST",
-        "/api/v1/chat/completions",
-        InvokeMode.STREAMING,
-        "chat_completions",
+        name="chat_completions", method="POST", route="/api/v1/chat/completions",
+        mode=InvokeMode.STREAMING, endpoint="chat_completions",
         description="OpenAI Chat Completions ingress.",
     ),
     FunctionSpec(
-        "models", "GET", "/api/v1/models", InvokeMode.BUFFERED, "models", description="Public model catalog."
+        name="responses", method="POST", route="/api/v1/responses",
+        mode=InvokeMode.STREAMING, endpoint="responses",
+        description="OpenAI Responses ingress.",
     ),
-    FunctionSpec("healthz", "GET", "/healthz", InvokeMode.BUFFERED, "healthz", description="Liveness."),
     FunctionSpec(
-        "readyz",
-        "GET",
-        "/readyz",
-        InvokeMode.BUFFERED,
-        "readyz",
+        name="messages", method="POST", route="/api/v1/messages",
+        mode=InvokeMode.STREAMING, endpoint="messages", envelope=Envelope.ANTHROPIC,
+        description="Anthropic Messages ingress.",
+    ),
+    FunctionSpec(
+        name="messages_count_tokens", method="POST", route="/api/v1/messages/count_tokens",
+        mode=InvokeMode.BUFFERED, endpoint="messages_count_tokens", envelope=Envelope.ANTHROPIC,
+        description="Anthropic token counting (a local estimate).",
+    ),
+    FunctionSpec(
+        name="models", method="GET", route="/api/v1/models",
+        mode=InvokeMode.BUFFERED, endpoint="models",
+        description="Public model catalog.",
+    ),
+    FunctionSpec(
+        name="healthz", method="GET", route="/healthz",
+        mode=InvokeMode.BUFFERED, endpoint="healthz",
+        description="Liveness.",
+    ),
+    FunctionSpec(
+        name="readyz", method="GET", route="/readyz",
+        mode=InvokeMode.BUFFERED, endpoint="readyz",
         description="Readiness of DynamoDB and SQS.",
     ),
     FunctionSpec(
-        "openapi",
-        "GET",
-        "/openapi.json",
-        InvokeMode.BUFFERED,
-        "openapi_doc",
+        name="openapi", method="GET", route="/openapi.json",
+        mode=InvokeMode.BUFFERED, endpoint="openapi_doc",
         description="The OpenAPI document.",
     ),
 )
+# fmt: on
 
 BY_NAME: dict[str, FunctionSpec] = {spec.name: spec for spec in FUNCTIONS}
 

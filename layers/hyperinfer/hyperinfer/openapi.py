@@ -3,6 +3,7 @@ validate requests and shape responses."""
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,11 @@ class Operation:
     extra_statuses: tuple[int, ...] = ()
 
 
+def _request(package: str, name: str) -> type[BaseModel]:
+    model: type[BaseModel] = getattr(importlib.import_module(f"hyperinfer.formats.{package}.request"), name)
+    return model
+
+
 OPERATIONS: dict[str, Operation] = {
     "chat_completions": Operation(
         "createChatCompletion",
@@ -39,6 +45,33 @@ OPERATIONS: dict[str, Operation] = {
         stream_description="SSE stream of `chat.completion.chunk` objects: a role frame, deltas, a "
         "finish_reason frame, a final usage-only chunk (always), and `data: [DONE]`. "
         "Keep-alive comments every 15 s.",
+    ),
+    "responses": Operation(
+        "createResponse",
+        "Create a response (OpenAI Responses format)",
+        "Gateway",
+        s.ResponsesResponse,
+        _request("responses", "ResponsesRequest"),
+        stream_description="Semantic SSE events (`event:` + `data:`), each with a sequence_number: "
+        "response.created, response.in_progress, output item / content part / delta / done events, "
+        "and response.completed (or response.incomplete) with usage. Keep-alive comments every 15 s.",
+    ),
+    "messages": Operation(
+        "createMessage",
+        "Create a message (Anthropic Messages format)",
+        "Gateway",
+        s.AnthropicMessageResponse,
+        _request("anthropic_messages", "MessagesRequest"),
+        stream_description="Anthropic's content-block SSE protocol: message_start (with usage), "
+        "content_block_start / content_block_delta / content_block_stop per block, message_delta with "
+        "stop_reason and usage, message_stop. Keep-alive comments every 15 s.",
+    ),
+    "messages_count_tokens": Operation(
+        "countMessageTokens",
+        "Count the input tokens of a message (a local estimate)",
+        "Gateway",
+        s.TokenCount,
+        _request("anthropic_messages", "CountTokensRequest"),
     ),
     "models": Operation("listModels", "List models", "Catalog", s.ModelList, public=True),
     "healthz": Operation("getHealthz", "Liveness", "Health", s.Health, public=True),

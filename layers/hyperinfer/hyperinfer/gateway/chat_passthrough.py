@@ -7,22 +7,17 @@ cost) and the seed's stream framing (role frame first, a usage-only chunk always
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
-
-import httpx
 
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.chat_completions import sse
 from hyperinfer.formats.chat_completions.usage import render_usage
-from hyperinfer.formats.envelopes import openai_error
 from hyperinfer.formats.view import View
-from hyperinfer.gateway.keepalive import Expired, Tick, with_keepalive
-from hyperinfer.gateway.upstream import UpstreamCall, close_quietly, sse_events
+from hyperinfer.gateway.upstream import UpstreamCall
 from hyperinfer.ir.usage import Usage
 from hyperinfer.providers import openai_chat
 from hyperinfer.providers.errors import error_message
-from hyperinfer.providers.transport import transport_error
+from hyperinfer.providers.sse import SSEEvent
 
 
 def finish_response(upstream: dict[str, Any], view: View) -> dict[str, Any]:
@@ -36,7 +31,7 @@ def finish_response(upstream: dict[str, Any], view: View) -> dict[str, Any]:
     }
 
 
-class ChunkRelay:
+class ChatRewriter:
     """Rewrites upstream chunks one by one and remembers what the final frames need."""
 
     def __init__(self, call: UpstreamCall, view: View) -> None:
@@ -44,19 +39,23 @@ class ChunkRelay:
         self.created = view.created
         self.usage = Usage()
         self.role_sent = False
+        self.finish_seen = False
         self.finished = False
 
-    def relay(self, data: str) -> list[bytes]:
+    def rewrite(self, event: SSEEvent) -> list[bytes]:
+        if event.data.strip() == "[DONE]":
+            self.finished = True
+            return []
         try:
-            payload = json.loads(data)
+            payload = json.loads(event.data)
         except ValueError:
             raise GatewayError(
                 ErrorCode.PROVIDER_UNAVAILABLE, "Upstream sent a malformed stream chunk."
             ) from None
         if "error" in payload:
             # A mid-stream error carries no HTTP status; rate limits are the one kind clients retry on.
-            _, kind = error_message(data.encode())
-            raise self.call.error(429 if "rate_limit" in kind else 500, data.encode(), {})
+            _, kind = error_message(event.data.encode())
+            raise self.call.error(429 if "rate_limit" in kind else 500, event.data.encode(), {})
         if payload.get("usage"):
             self.usage = openai_chat.usage_from_openai(payload["usage"])
         self.created = payload.get("created", self.created)
@@ -67,54 +66,20 @@ class ChunkRelay:
         if not self.role_sent and "role" not in (choices[0].get("delta") or {}):
             frames.append(sse.frame(self._chunk([sse.role_choice()])))
         self.role_sent = True
-        if any(choice.get("finish_reason") for choice in choices):
-            self.finished = True
+        self.finish_seen |= any(choice.get("finish_reason") for choice in choices)
         rewritten = {k: v for k, v in payload.items() if k != "usage"}
         rewritten.update(id=self.view.response_id, model=self.view.model)
         frames.append(sse.frame(rewritten))
         return frames
 
     def closing_frames(self) -> list[bytes]:
+        # Some OpenAI-compatible servers end without [DONE]; a finish_reason is what counts.
+        if not self.finish_seen:
+            raise GatewayError(
+                ErrorCode.PROVIDER_UNAVAILABLE, "Upstream stream ended before the completion finished."
+            )
         usage = render_usage(self.usage, self.view.cost(self.usage))
         return [sse.frame(self._chunk([], usage)), sse.DONE]
 
     def _chunk(self, choices: list[dict[str, Any]], usage: dict[str, Any] | None = None) -> dict[str, Any]:
         return sse.chunk(self.view.response_id, self.created, self.view.model, choices, usage)
-
-
-async def relay_stream(
-    response: httpx.Response,
-    call: UpstreamCall,
-    view: View,
-    *,
-    request_id: str,
-    keepalive: float,
-    max_duration: float,
-) -> AsyncIterator[bytes]:
-    """The client's SSE stream. Any failure after the first byte ends it with an error frame, never [DONE]."""
-    relay = ChunkRelay(call, view)
-    try:
-        async for item in with_keepalive(sse_events(response), keepalive, max_duration):
-            if isinstance(item, Tick):
-                yield sse.KEEPALIVE
-            elif isinstance(item, Expired):
-                raise GatewayError(
-                    ErrorCode.PROVIDER_TIMEOUT, f"Stream exceeded its maximum duration of {max_duration:g} s."
-                )
-            elif item.data.strip() == "[DONE]":
-                break
-            else:
-                for frame in relay.relay(item.data):
-                    yield frame
-        if not relay.finished:
-            raise GatewayError(
-                ErrorCode.PROVIDER_UNAVAILABLE, "Upstream stream ended before the completion finished."
-            )
-        for frame in relay.closing_frames():
-            yield frame
-    except GatewayError as error:
-        yield sse.frame(openai_error(error, request_id))
-    except httpx.HTTPError as error:
-        yield sse.frame(openai_error(transport_error(call.provider_name, error), request_id))
-    finally:
-        await close_quietly(response)

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from hyperinfer.catalog import ProviderKind
+from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.function_table import Envelope
 
 
@@ -23,6 +24,13 @@ class Ingress:
     envelope: Envelope
     id_prefix: str
     native: ProviderKind  # a provider of this kind is served without the IR
+    # Fields seed 001 says the gateway refuses in this format, even when the provider could take them.
+    refused: tuple[tuple[str, str], ...] = ()
+
+    def refuse(self, payload: dict[str, Any]) -> None:
+        for name, why in self.refused:
+            if payload.get(name) is not None:
+                raise GatewayError(ErrorCode.INVALID_REQUEST, f"{name}: {why}", param=name)
 
     def _module(self, name: str) -> ModuleType:
         return importlib.import_module(f"hyperinfer.formats.{self.package}.{name}")
@@ -35,12 +43,13 @@ class Ingress:
     def decode(self, parsed: BaseModel) -> Any:
         return self._module("decode").decode(parsed)
 
-    def encode_response(self, response: Any, view: Any) -> dict[str, Any]:
-        encoded: dict[str, Any] = self._module("encode").encode_response(response, view)
+    # `request` is the client's parsed request: some formats echo parts of it back (Responses does).
+    def encode_response(self, response: Any, view: Any, request: BaseModel | None = None) -> dict[str, Any]:
+        encoded: dict[str, Any] = self._module("encode").encode_response(response, view, request=request)
         return encoded
 
-    def stream_encoder(self, view: Any) -> Any:
-        return self._module("stream").StreamEncoder(view)
+    def stream_encoder(self, view: Any, request: BaseModel | None = None) -> Any:
+        return self._module("stream").StreamEncoder(view, request=request)
 
     @property
     def keepalive(self) -> bytes:
@@ -48,22 +57,31 @@ class Ingress:
         return keepalive
 
 
+_STATELESS = "the gateway is stateless and keeps no responses; send the full input instead."
+
 CHAT_COMPLETIONS = Ingress(
-    "chat_completions",
-    "chat_completions",
-    "ChatCompletionRequest",
-    Envelope.OPENAI,
-    "gen-",
-    ProviderKind.OPENAI_CHAT,
+    name="chat_completions",
+    package="chat_completions",
+    request_class="ChatCompletionRequest",
+    envelope=Envelope.OPENAI,
+    id_prefix="gen-",
+    native=ProviderKind.OPENAI_CHAT,
 )
 RESPONSES = Ingress(
-    "responses", "responses", "ResponsesRequest", Envelope.OPENAI, "resp_", ProviderKind.OPENAI_RESPONSES
+    name="responses",
+    package="responses",
+    request_class="ResponsesRequest",
+    envelope=Envelope.OPENAI,
+    id_prefix="resp_",
+    native=ProviderKind.OPENAI_RESPONSES,
+    refused=(("previous_response_id", _STATELESS), ("conversation", _STATELESS)),
 )
 ANTHROPIC_MESSAGES = Ingress(
-    "anthropic_messages",
-    "anthropic_messages",
-    "MessagesRequest",
-    Envelope.ANTHROPIC,
-    "msg_",
-    ProviderKind.ANTHROPIC,
+    name="anthropic_messages",
+    package="anthropic_messages",
+    request_class="MessagesRequest",
+    envelope=Envelope.ANTHROPIC,
+    id_prefix="msg_",
+    native=ProviderKind.ANTHROPIC,
+    refused=(("response_format", "has no Anthropic Messages equivalent; use output_config.format instead."),),
 )

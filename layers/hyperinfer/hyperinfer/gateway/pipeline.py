@@ -54,6 +54,7 @@ async def handle_generation(ingress: Ingress, request: Request) -> Response:
     await authenticate(request, rt.accounts)
     payload = parse_object(raw)
     parsed = validate(ingress.request_model, payload)
+    ingress.refuse(payload)
     if getattr(parsed, "plugins", None):
         raise GatewayError(
             ErrorCode.INVALID_REQUEST,
@@ -71,6 +72,7 @@ async def handle_generation(ingress: Ingress, request: Request) -> Response:
 
         return await passthrough(
             ingress,
+            request,
             payload=payload,
             model=model,
             provider=provider,
@@ -99,13 +101,13 @@ async def handle_generation(ingress: Ingress, request: Request) -> Response:
     )
     headers = {DROPPED_HEADER: ",".join(encoded.dropped)} if encoded.dropped else {}
     if not stream:
-        answer = upstream.decode_response(await post_json(http, call))
-        return JSONResponse(ingress.encode_response(answer, view), headers=headers)
+        answer = upstream.decode_response(await post_json(http, call), encoded.hints)
+        return JSONResponse(ingress.encode_response(answer, view, parsed), headers=headers)
     response = await open_stream(http, call)
     frames = relay_ir(
         response,
-        upstream.stream_decoder(model.provider, call.secrets),
-        ingress.stream_encoder(view),
+        upstream.stream_decoder(encoded.hints, call.secrets),
+        ingress.stream_encoder(view, parsed),
         provider_name=model.provider,
         request_id=rid,
         keepalive=ingress.keepalive,

@@ -42,17 +42,20 @@ class Upstream:
         encoded: Encoded = self._module("encode").encode_request(request, target)
         return encoded
 
-    def decode_response(self, body: dict[str, Any]) -> Response:
-        response: Response = self._module("decode").decode_response(body)
+    def decode_response(self, body: dict[str, Any], hints: Any) -> Response:
+        response: Response = self._module("decode").decode_response(body, hints)
         return response
 
-    def stream_decoder(self, provider_name: str, secrets: tuple[str, ...]) -> Any:
-        return self._module("stream").StreamDecoder(provider_name, secrets)
+    def stream_decoder(self, hints: Any, secrets: tuple[str, ...]) -> Any:
+        return self._module("stream").StreamDecoder(hints, secrets)
 
     @property
     def map_error(self) -> ErrorMapper:
-        mapper: ErrorMapper = getattr(self._module(), "map_error", upstream_error)
-        return mapper
+        own = getattr(self._module(), "map_error", None)
+        if own is None:
+            return upstream_error
+        # Provider packages name themselves in their messages; the catalog name is not needed.
+        return lambda _name, status, body, headers, secrets: own(status, body, headers, secrets)
 
 
 def upstream_for(kind: ProviderKind) -> Upstream:

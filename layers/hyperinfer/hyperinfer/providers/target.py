@@ -18,3 +18,6 @@ class Target:
 class Encoded:
     body: dict[str, Any]
     dropped: tuple[str, ...] = field(default=())  # client field paths left out (advisory only)
+    # What the decoders must know about the request sent (e.g. an emulation used); passed back to
+    # the provider's decode_response and StreamDecoder as they are.
+    hints: Any = None

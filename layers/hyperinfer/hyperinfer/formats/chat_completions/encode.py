@@ -25,7 +25,7 @@ def tool_call(block: ToolUseBlock) -> dict[str, Any]:
     return {"id": block.id, "type": "function", "function": {"name": block.name, "arguments": arguments}}
 
 
-def encode_response(response: Response, view: View) -> dict[str, Any]:
+def encode_response(response: Response, view: View, *, request: object = None) -> dict[str, Any]:
     text = "".join(b.text for b in response.content if isinstance(b, TextBlock))
     reasoning = "".join(b.thinking for b in response.content if isinstance(b, ThinkingBlock))
     calls = [tool_call(b) for b in response.content if isinstance(b, ToolUseBlock)]

@@ -28,7 +28,7 @@ KEEPALIVE = sse.KEEPALIVE
 
 
 class StreamEncoder:
-    def __init__(self, view: View) -> None:
+    def __init__(self, view: View, *, request: object = None) -> None:
         self.view = view
         self.usage = Usage()
         self._tool_of_block: dict[int, int] = {}  # IR block index -> chat tool_calls index

@@ -48,7 +48,7 @@ def reasoning_text(message: dict[str, Any]) -> str | None:
     return None
 
 
-def decode_response(body: dict[str, Any]) -> Response:
+def decode_response(body: dict[str, Any], hints: object = None) -> Response:
     choice = (body.get("choices") or [{}])[0]
     message = choice.get("message") or {}
     blocks: list[OutputBlock] = []

@@ -7,6 +7,7 @@ that never overlap, so the decoder closes the open block whenever the kind of de
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from hyperinfer.errors import ErrorCode, GatewayError
@@ -28,10 +29,12 @@ from hyperinfer.providers.openai_chat import usage_from_openai
 from hyperinfer.providers.openai_chat.decode import reasoning_text, stop_reason
 from hyperinfer.providers.sse import SSEEvent
 
+PROVIDER = "openai"
+
 
 class StreamDecoder:
-    def __init__(self, provider: str = "openai", secrets: tuple[str, ...] = ()) -> None:
-        self._provider, self._secrets = provider, secrets
+    def __init__(self, hints: object = None, secrets: Iterable[str] = ()) -> None:
+        self._secrets = tuple(secrets)
         self._started = False
         self._open: tuple[str, int | None] | None = None  # (kind, tool index) of the open block
         self._index = -1
@@ -50,7 +53,7 @@ class StreamDecoder:
         if "error" in payload:
             _, kind = error_message(event.data.encode())
             raise upstream_error(
-                self._provider, 429 if "rate_limit" in kind else 500, event.data.encode(), {}, self._secrets
+                PROVIDER, 429 if "rate_limit" in kind else 500, event.data.encode(), {}, self._secrets
             )
         out: list[Event] = []
         if not self._started:
