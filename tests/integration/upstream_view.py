@@ -1,0 +1,86 @@
+"""What arrived at the fake provider, read back in neutral terms whatever its wire format."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def kind_of(call: dict[str, Any]) -> str:
+    return {
+        "/v1/chat/completions": "openai_chat",
+        "/v1/responses": "openai_responses",
+        "/v1/messages": "anthropic",
+    }[call["path"]]
+
+
+def system_text(call: dict[str, Any]) -> str:
+    body = call["body"]
+    match kind_of(call):
+        case "anthropic":
+            system = body.get("system") or ""
+            return system if isinstance(system, str) else "".join(b["text"] for b in system)
+        case "openai_responses":
+            if body.get("instructions"):
+                return str(body["instructions"])
+            items = [i for i in body["input"] if i.get("role") in ("system", "developer")]
+            return "".join(_text(i.get("content")) for i in items)
+        case _:
+            return "".join(
+                _text(m["content"]) for m in body["messages"] if m["role"] in ("system", "developer")
+            )
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(part.get("text", "") for part in content or [])
+
+
+def tool_result(call: dict[str, Any], call_id: str) -> str | None:
+    """The text of the result for `call_id`, found where the wire format keeps it."""
+    body = call["body"]
+    match kind_of(call):
+        case "anthropic":
+            for message in body["messages"]:
+                for block in message["content"] if isinstance(message["content"], list) else []:
+                    if block.get("type") == "tool_result" and block["tool_use_id"] == call_id:
+                        return _text(block.get("content"))
+        case "openai_responses":
+            for item in body["input"]:
+                if item.get("type") == "function_call_output" and item["call_id"] == call_id:
+                    return str(item["output"]) if isinstance(item["output"], str) else _text(item["output"])
+        case _:
+            for message in body["messages"]:
+                if message["role"] == "tool" and message["tool_call_id"] == call_id:
+                    return _text(message["content"])
+    return None
+
+
+def has_image(call: dict[str, Any], data: str) -> bool:
+    body = json.dumps(call["body"])
+    match kind_of(call):
+        case "anthropic":
+            return f'"data": "{data}"' in body and '"type": "image"' in body
+        case "openai_responses":
+            return f"data:image/png;base64,{data}" in body and "input_image" in body
+        case _:
+            return f"data:image/png;base64,{data}" in body and "image_url" in body
+
+
+def tool_names(call: dict[str, Any]) -> list[str]:
+    tools = call["body"].get("tools") or []
+    if kind_of(call) == "openai_chat":
+        return [t["function"]["name"] for t in tools]
+    return [t["name"] for t in tools]
+
+
+def reasoning_sent(call: dict[str, Any]) -> Any:
+    body = call["body"]
+    match kind_of(call):
+        case "anthropic":
+            return body.get("thinking")
+        case "openai_responses":
+            return body.get("reasoning")
+        case _:
+            return body.get("reasoning_effort")
