@@ -14,11 +14,11 @@ parser skips comments, the Anthropic SDK included.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from hyperinfer.errors import GatewayError
+from hyperinfer.formats import sse
 from hyperinfer.formats.anthropic_messages import signature
 from hyperinfer.formats.anthropic_messages.encode import STOP_REASON, render_usage
 from hyperinfer.formats.envelopes import anthropic_error
@@ -38,12 +38,11 @@ from hyperinfer.ir.events import (
 )
 from hyperinfer.ir.usage import Usage
 
-KEEPALIVE = b": keep-alive\n\n"
+KEEPALIVE = sse.KEEPALIVE
 
 
 def frame(payload: dict[str, Any]) -> bytes:
-    data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-    return f"event: {payload['type']}\ndata: {data}\n\n".encode()
+    return sse.event_frame(payload["type"], payload)
 
 
 def _delta(index: int, delta: dict[str, Any]) -> bytes:
@@ -159,7 +158,7 @@ class StreamEncoder:
                 out.append(_delta(event.index, {"type": "signature_delta", "signature": sig}))
         elif isinstance(block, ToolUseBlock) and block.input and not current.arguments.strip():
             # The arguments came whole with the start (ir.Accumulator: non-blank deltas replace them).
-            partial = json.dumps(block.input, separators=(",", ":"), ensure_ascii=False)
+            partial = sse.compact(block.input)
             out.append(_delta(event.index, {"type": "input_json_delta", "partial_json": partial}))
         out.append(frame({"type": "content_block_stop", "index": event.index}))
         return out

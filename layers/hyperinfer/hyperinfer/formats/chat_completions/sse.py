@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from hyperinfer.formats import sse as shared
+
 DONE = b"data: [DONE]\n\n"
-KEEPALIVE = b": keep-alive\n\n"
+KEEPALIVE = shared.KEEPALIVE
 
 
-def frame(payload: dict[str, Any]) -> bytes:
-    return b"data: " + json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode() + b"\n\n"
+frame = shared.data_frame
 
 
 def chunk(

@@ -13,11 +13,11 @@ The final Response lists exactly the items streamed, built by the same code as a
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from hyperinfer.errors import GatewayError
+from hyperinfer.formats import sse
 from hyperinfer.formats.envelopes import openai_error
 from hyperinfer.formats.responses.encode import render_usage, response_object
 from hyperinfer.formats.responses.output import (
@@ -46,7 +46,7 @@ from hyperinfer.ir.events import (
 )
 from hyperinfer.ir.usage import Usage
 
-KEEPALIVE = b": keep-alive\n\n"
+KEEPALIVE = sse.KEEPALIVE
 
 
 @dataclass(slots=True)
@@ -96,8 +96,7 @@ class StreamEncoder:
     def _frame(self, kind: str, **fields: Any) -> bytes:
         payload = {"type": kind, **fields, "sequence_number": self._sequence}
         self._sequence += 1
-        data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-        return f"event: {kind}\ndata: {data}\n\n".encode()
+        return sse.event_frame(kind, payload)
 
     def _at(self, item: _Item) -> dict[str, Any]:
         return {"item_id": item.id, "output_index": item.index}
@@ -258,9 +257,7 @@ class StreamEncoder:
             case ToolUseBlock() as block:
                 frames = []
                 if not open_.arguments and block.input:  # the provider gave the input whole
-                    frames = self._arguments(
-                        json.dumps(block.input, separators=(",", ":"), ensure_ascii=False)
-                    )
+                    frames = self._arguments(sse.compact(block.input))
                 return [
                     *frames,
                     self._frame(
