@@ -18,7 +18,7 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check -e '.[dev,infra]'
 	touch $@
 
-# The CDK CLI, pinned in package-lock.json.
+# The CDK CLI and the real clients (Claude Code, Codex), pinned in package-lock.json.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@

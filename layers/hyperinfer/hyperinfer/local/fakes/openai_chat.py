@@ -23,12 +23,18 @@ MIDSTREAM_ERROR = (
     b'"type": "server_error", "param": null, "code": null}}\n\n'
 )
 REASONING_TOKENS = 12
+# End-user identifiers the real API refuses above 64 characters (400 string_above_max_length).
+IDENTIFIER_FIELDS = ("user", "safety_identifier")
+MAX_IDENTIFIER_LENGTH = 64
 
 
 async def handle(
     fake: FakeProvider, request: Request, call: dict[str, Any], opts: dict[str, str]
 ) -> Response:
     body = call["body"]
+    refused = refuse(body)
+    if refused is not None:
+        return fake.json(call, {"error": refused}, 400)
     if "status" in opts or "context" in opts:
         status, error, headers = error_body(opts)
         return fake.json(call, {"error": error}, status, headers)
@@ -36,6 +42,25 @@ async def handle(
     if body.get("stream"):
         return fake.stream(call, answer.frames(), opts)
     return fake.json(call, answer.completion())
+
+
+def refuse(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The error the real API (Chat Completions and Responses alike) gives a request it will not
+    read: an identifier longer than it takes, as Claude Code's ~150-character user id would be."""
+    for field in IDENTIFIER_FIELDS:
+        value = body.get(field)
+        if isinstance(value, str) and len(value) > MAX_IDENTIFIER_LENGTH:
+            message = (
+                f"Invalid '{field}': string too long. Expected a string with maximum length "
+                f"{MAX_IDENTIFIER_LENGTH}, but got a string with length {len(value)} instead."
+            )
+            return {
+                "message": message,
+                "type": "invalid_request_error",
+                "param": field,
+                "code": "string_above_max_length",
+            }
+    return None
 
 
 def error_body(opts: dict[str, str]) -> tuple[int, dict[str, Any], dict[str, str] | None]:

@@ -15,7 +15,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hyperinfer.local.fakes.openai_chat import REASONING_TOKENS, error_body
+from hyperinfer.local.fakes.openai_chat import REASONING_TOKENS, error_body, refuse
 from hyperinfer.local.fakes.server import (
     JSON_REPLY,
     THINKING,
@@ -36,6 +36,9 @@ MIDSTREAM_AFTER = 5  # events before the midstream error / the drop
 async def handle(
     fake: FakeProvider, request: Request, call: dict[str, Any], opts: dict[str, str]
 ) -> Response:
+    refused = refuse(call["body"])
+    if refused is not None:
+        return fake.json(call, {"error": refused}, 400)
     if "status" in opts or "context" in opts:
         status, error, headers = error_body(opts)
         return fake.json(call, {"error": error}, status, headers)

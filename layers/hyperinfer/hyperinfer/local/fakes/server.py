@@ -6,7 +6,8 @@ messages (the last one in the body wins). Common to every format:
 ``delay`` (seconds before answering), ``chunk_delay`` (seconds between stream frames),
 ``midstream_error`` (an error event after a few frames), ``drop`` (close without finishing),
 ``cached`` (cached prompt tokens), ``cache_write`` (cache-creation tokens, Anthropic),
-``words`` (reply length), ``tools=N`` (call the first N tools of the request), ``think``
+``words`` (reply length), ``tools=N`` (call the first N tools of the request), ``once`` (with
+``tools``: only while the request holds no tool results, so an agent's loop ends), ``think``
 (reasoning first), ``json`` (reply with a JSON object), ``max_tokens`` (stop as if cut by the cap),
 ``refusal``.
 
@@ -38,6 +39,12 @@ SIGNATURE = "EqQBCkYIARgCIkBsignature-of-the-fake-thinking=="
 JSON_REPLY = {"answer": "pong", "confidence": 0.9}
 TOOL_ARGUMENTS = [{"city": "Paris"}, {"city": "Zürich"}, {"city": "東京"}]
 PIECE = 7  # bytes per write: small enough to cut lines and multi-byte characters
+# A frame's first and last EDGE bytes go out PIECE by PIECE (line breaks, the event name, the JSON's
+# opening and closing); between them, a long frame (Responses echoes the whole request, tools and
+# instructions, in three of its events) travels in SEGMENT-byte writes, as a network would carry
+# it. Seven bytes at a time, an agent's 40 KB echo took seconds per frame.
+EDGE = 256
+SEGMENT = 1400
 _DIRECTIVE = re.compile(r"\[\[fake([^\]]*)\]\]")
 
 # path -> module under hyperinfer.local.fakes exposing `async def handle(fake, request, call, opts)`
@@ -54,6 +61,22 @@ def directives(body: dict[str, Any]) -> dict[str, str]:
         return {}
     pairs = (item.partition("=") for item in found[-1].split())
     return {key: value or "1" for key, _, value in pairs}
+
+
+def has_tool_results(body: dict[str, Any]) -> bool:
+    """Whether the conversation already answers a tool call, in any of the three formats."""
+    items = body.get("messages") or body.get("input") or []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        if item.get("role") == "tool" or item.get("type") == "function_call_output":
+            return True
+        content = item.get("content")
+        if isinstance(content, list) and any(
+            isinstance(block, dict) and block.get("type") == "tool_result" for block in content
+        ):
+            return True
+    return False
 
 
 def reply_words(opts: dict[str, str]) -> list[str]:
@@ -97,6 +120,8 @@ class FakeProvider:
             }
             self.calls.append(call)
             opts = directives(body)
+            if "once" in opts and has_tool_results(body):
+                opts.pop("tools", None)
             await asyncio.sleep(float(opts.get("delay", 0)))
             return await handle(self, request, call, opts)
 
@@ -117,8 +142,7 @@ class FakeProvider:
         delay = float(opts.get("chunk_delay", 0))
         try:
             for data in frames:
-                pieces = [data[i : i + PIECE] for i in range(0, len(data), PIECE)] if self.hostile else [data]
-                for piece in pieces:
+                for piece in hostile_pieces(data) if self.hostile else [data]:
                     yield piece
                     # Separate TCP writes when hostile, so reads split too; always a chance to see
                     # the client leave.
@@ -129,6 +153,16 @@ class FakeProvider:
         finally:
             if call["outcome"] == "pending":
                 call["outcome"] = "disconnected"
+
+
+def hostile_pieces(data: bytes) -> list[bytes]:
+    """The writes one frame is sent in: PIECE bytes each at both edges, SEGMENT bytes between."""
+    if len(data) <= 2 * EDGE:
+        return [data[i : i + PIECE] for i in range(0, len(data), PIECE)]
+    tail = len(data) - EDGE
+    head = [data[i : min(i + PIECE, EDGE)] for i in range(0, EDGE, PIECE)]
+    middle = [data[i : min(i + SEGMENT, tail)] for i in range(EDGE, tail, SEGMENT)]
+    return head + middle + [data[i : i + PIECE] for i in range(tail, len(data), PIECE)]
 
 
 def sse(payload: dict[str, Any], event: str | None = None) -> bytes:

@@ -20,6 +20,7 @@ from hyperinfer.ir.content import (
 )
 from hyperinfer.ir.effort import effort_for_budget
 from hyperinfer.ir.request import Message, Request
+from hyperinfer.providers.openai_user import openai_user
 from hyperinfer.providers.target import Encoded, Target
 
 MAX_STOP_SEQUENCES = 4
@@ -175,7 +176,7 @@ class _Encoder:
         if req.output_format is not None and req.output_format.kind != "text":
             body["response_format"] = self.response_format()
         if req.user is not None:
-            body["user"] = req.user
+            body["user"] = openai_user(req.user)
         if req.metadata:
             body["metadata"] = req.metadata
         self.dropped += sorted(req.advisory)

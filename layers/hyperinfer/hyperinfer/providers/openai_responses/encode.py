@@ -21,6 +21,7 @@ from typing import Any
 from hyperinfer.ir.effort import effort_for_budget
 from hyperinfer.ir.request import Request
 from hyperinfer.providers.openai_responses.encode_input import InputEncoder, invalid
+from hyperinfer.providers.openai_user import openai_user
 from hyperinfer.providers.target import Encoded, Target
 
 ENCRYPTED_REASONING = "reasoning.encrypted_content"
@@ -157,7 +158,7 @@ class _Body:
         if req.user is not None:
             # Deprecated in favour of safety_identifier / prompt_cache_key but still accepted, and
             # the only field that keeps both of its meanings (abuse tracking and cache bucketing).
-            self.body["user"] = req.user
+            self.body["user"] = openai_user(req.user)
         if req.metadata:
             pairs, key_len, value_len = METADATA_LIMITS
             fits = len(req.metadata) <= pairs and all(
