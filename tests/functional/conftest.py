@@ -24,12 +24,16 @@ def settings(
 ) -> Iterator[Settings]:
     catalog = catalog_for(fake.url, tmp_path_factory.mktemp("functional") / "providers.yaml")
     settings = Settings(
-        providers_file=catalog, aws_endpoint_url=emulator.endpoint_url, table_name="functional"
+        providers_file=catalog,
+        aws_endpoint_url=emulator.endpoint_url,
+        table_name="functional",
+        internal_token="sample-internal-token",
     )
     ensure_resources(settings)
     accounts = configure(settings).accounts
-    accounts.put_workspace("ws_events", "Sample events", 1_000_000)
-    accounts.put_key(SAMPLE_EVENT_KEY, key_id="key_events", workspace_id="ws_events", name="events")
+    accounts.create_workspace("ws_events", "Sample events")
+    accounts.add_credits("ws_events", 10_000_000, "seed")
+    accounts.create_key("ws_events", "events", key=SAMPLE_EVENT_KEY)
     previous = os.environ.get("OPENAI_API_KEY")
     os.environ["OPENAI_API_KEY"] = UPSTREAM_KEY
     yield settings

@@ -1,7 +1,7 @@
 from hyperinfer.accounts.key_cache import KeyCache
 from hyperinfer.accounts.keys import ApiKey
 
-KEY = ApiKey(key_id="k", workspace_id="w", prefix="sk-hi-ab", name="n")
+KEY = ApiKey(key_id="k", key_hash="h", workspace_id="w", prefix="sk-hi-ab", name="n")
 
 
 class Clock:

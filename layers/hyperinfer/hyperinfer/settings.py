@@ -45,6 +45,18 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds a container trusts a key lookup; a revocation takes this long.",
     )
+    internal_token: str | None = Field(
+        default=None,
+        description="Shared secret of X-Internal-Token (playground keys); unset: endpoint closed.",
+    )
+    workspace_concurrency: int = Field(
+        default=64,
+        ge=1,
+        description="Requests one workspace may have in flight at once, across all functions.",
+    )
+    balance_shards: int = Field(
+        default=8, ge=1, le=64, description="Balance shards per workspace (hot-key spread)."
+    )
     dev_key: str | None = Field(
         default=None, description="`hyperinfer dev` only: the API key to seed (random when unset)."
     )

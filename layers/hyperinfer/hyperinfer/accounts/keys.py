@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 KEY_PREFIX = "sk-hi-"
 DISPLAY_PREFIX_LENGTH = len(KEY_PREFIX) + 4
+Source = Literal["api", "playground", "chat"]
 
 
 class ApiKey(BaseModel):
@@ -19,42 +19,50 @@ class ApiKey(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     key_id: str
+    key_hash: str
     workspace_id: str
     prefix: str
     name: str
     revoked: bool = False
+    spend_limit: int | None = None  # micro-USD over the key's life
+    models: tuple[str, ...] = ()  # allowlist of model slugs; empty: every model
+    rpm: int | None = None  # requests per minute
+    source: Source = "api"
+    one_time: bool = False  # playground keys: consumed by their first request
+    expires_at: int | None = None  # Unix seconds
+    created_at: str = ""
+    last_used_at: str | None = None
 
 
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def new_key() -> str:
-    return KEY_PREFIX + secrets.token_urlsafe(32)
+def new_key(prefix: str = KEY_PREFIX) -> str:
+    return prefix + secrets.token_urlsafe(32)
 
 
-def key_item(key: str, *, key_id: str, workspace_id: str, name: str) -> dict[str, Any]:
-    """The DynamoDB item for a key. The plain key appears nowhere in it."""
-    created = datetime.now(UTC).isoformat()
+def new_key_id() -> str:
+    return "key_" + secrets.token_hex(8)
+
+
+def key_values(key: str, api_key: ApiKey) -> dict[str, Any]:
+    """The DynamoDB item (plain values) for a key. The plain key appears nowhere in it."""
+    assert api_key.key_hash == hash_key(key)
+    values = api_key.model_dump(exclude={"models"}, exclude_none=True)
+    if api_key.models:
+        values["models"] = list(api_key.models)
     return {
-        "pk": {"S": f"KEY#{hash_key(key)}"},
-        "sk": {"S": "KEY"},
-        "key_id": {"S": key_id},
-        "workspace_id": {"S": workspace_id},
-        "prefix": {"S": key[:DISPLAY_PREFIX_LENGTH]},
-        "name": {"S": name},
-        "revoked": {"BOOL": False},
-        "created_at": {"S": created},
-        "gsi1pk": {"S": f"WS#{workspace_id}"},
-        "gsi1sk": {"S": f"KEY#{created}#{key_id}"},
+        "pk": f"KEY#{api_key.key_hash}",
+        "sk": "KEY",
+        **values,
+        "gsi1pk": f"WS#{api_key.workspace_id}",
+        "gsi1sk": f"KEY#{api_key.created_at}#{api_key.key_id}",
+        "committed": 0,  # micro-USD spent plus reserved: what the spend limit is checked against
     }
 
 
-def key_from_item(item: dict[str, Any]) -> ApiKey:
-    return ApiKey(
-        key_id=item["key_id"]["S"],
-        workspace_id=item["workspace_id"]["S"],
-        prefix=item["prefix"]["S"],
-        name=item["name"]["S"],
-        revoked=item.get("revoked", {}).get("BOOL", False),
-    )
+def key_from_values(values: dict[str, Any]) -> ApiKey:
+    fields = {k: v for k, v in values.items() if k in ApiKey.model_fields}
+    fields["models"] = tuple(values.get("models") or ())
+    return ApiKey.model_validate(fields)

@@ -6,6 +6,7 @@ the admin CLI) reach the same data while the server runs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -28,11 +29,16 @@ def read_state(path: Path = STATE_FILE) -> dict[str, Any] | None:
 
 
 def seed_dev_account(settings: Settings, key: str) -> None:
+    """Idempotent: a second `hyperinfer dev` on the same emulator finds everything in place."""
+    from hyperinfer.accounts.store import AccountError
     from hyperinfer.gateway.runtime import Runtime
 
     accounts = Runtime(settings).accounts
-    accounts.put_workspace(DEV_WORKSPACE, "Development", DEV_CREDITS_MICRO_USD)
-    accounts.put_key(key, key_id="key_dev", workspace_id=DEV_WORKSPACE, name="dev")
+    if accounts.workspace(DEV_WORKSPACE) is None:
+        accounts.create_workspace(DEV_WORKSPACE, "Development")
+    accounts.add_credits(DEV_WORKSPACE, DEV_CREDITS_MICRO_USD, "dev-seed", note="hyperinfer dev")
+    with contextlib.suppress(AccountError):  # this key is already stored
+        accounts.create_key(DEV_WORKSPACE, "dev", key=key)
 
 
 def serve(settings: Settings, *, port: int, aws_endpoint: str | None = None) -> None:

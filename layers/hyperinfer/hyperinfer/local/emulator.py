@@ -29,14 +29,41 @@ def use_fake_credentials() -> None:
         os.environ.setdefault(name, value)
 
 
+def _serialized_server(port: int) -> Any:
+    """moto's threaded server, one request at a time.
+
+    moto's TransactWriteItems deep-copies the table to roll back on failure; another thread writing
+    meanwhile breaks that copy (a 500, and a transaction half applied). Real DynamoDB serializes
+    conflicting transactions itself; here a lock does, which keeps every conditional write atomic.
+    """
+    import threading
+
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    class Serialized(ThreadedMotoServer):
+        def _server_entry(self) -> None:
+            app = DomainDispatcherApplication(create_backend_app)
+            lock = threading.Lock()
+
+            def serialized(environ: Any, start_response: Any) -> Any:
+                with lock:
+                    return list(app(environ, start_response))
+
+            self._server = make_server(self._ip_address, self._port, serialized, True)
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return Serialized(ip_address="127.0.0.1", port=port, verbose=False)
+
+
 class Emulator:
-    """moto's threaded server: DynamoDB, SQS and S3 on one loopback port."""
+    """moto in server mode: DynamoDB, SQS and S3 on one loopback port."""
 
     def __init__(self, port: int | None = None) -> None:
-        from moto.server import ThreadedMotoServer
-
         self.port = port or free_port()
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self._server = _serialized_server(self.port)
 
     @property
     def endpoint_url(self) -> str:

@@ -1,0 +1,73 @@
+"""Generation records: one per request that reached a workspace, success or error."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hyperinfer.accounts.keys import Source
+
+Status = Literal["success", "error", "cancelled", "swept"]
+ID_PREFIXES = ("gen-", "resp_", "msg_")
+
+
+class Generation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    workspace_id: str
+    key_id: str
+    model: str
+    ingress_format: Literal["chat_completions", "responses", "anthropic_messages"]
+    source: Source
+    tokens_prompt: int = 0
+    tokens_completion: int = 0
+    tokens_reasoning: int = 0
+    tokens_cached_prompt: int = 0
+    cost_micro_usd: int = 0
+    tool_costs_micro_usd: dict[str, int] = Field(default_factory=dict)
+    latency_ms: int = 0
+    status: Status
+    error_code: str | None = None
+    created_at: str
+
+    def values(self) -> dict[str, Any]:
+        """The DynamoDB item (plain values); gsi1 lists a workspace's generations by time."""
+        return {
+            "pk": f"GEN#{self.id}",
+            "sk": "GEN",
+            **self.model_dump(),
+            "gsi1pk": f"WS#{self.workspace_id}",
+            "gsi1sk": f"GEN#{self.created_at}#{self.id}",
+        }
+
+
+def bare_id(generation_id: str) -> str:
+    """Clients may pass the response id (gen-/resp_/msg_ + request id) or the request id itself."""
+    for prefix in ID_PREFIXES:
+        if generation_id.startswith(prefix):
+            return generation_id[len(prefix) :]
+    return generation_id
+
+
+def public(values: dict[str, Any]) -> dict[str, Any]:
+    """Seed 001's generation object: costs as credits (USD float) and exact micro-USD strings."""
+    cost = int(values.get("cost_micro_usd", 0))
+    return {
+        "id": values["id"],
+        "model": values["model"],
+        "ingress_format": values["ingress_format"],
+        "source": values["source"],
+        "tokens_prompt": values.get("tokens_prompt", 0),
+        "tokens_completion": values.get("tokens_completion", 0),
+        "tokens_reasoning": values.get("tokens_reasoning", 0),
+        "tokens_cached_prompt": values.get("tokens_cached_prompt", 0),
+        "total_cost": cost / 1_000_000,
+        "cost_micro_usd": str(cost),
+        "tool_costs_micro_usd": {k: str(v) for k, v in (values.get("tool_costs_micro_usd") or {}).items()},
+        "latency_ms": values.get("latency_ms", 0),
+        "status": values["status"],
+        "error_code": values.get("error_code"),
+        "created_at": values["created_at"],
+    }
