@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from hyperinfer.local.fakes.server import FakeProvider
 from tests.support import UPSTREAM_KEY, catalog_for, wait_until_healthy
 
 DEV_KEY = "sk-hi-integration-dev-key-0123456789"
+INTERNAL_TOKEN = "integration-internal-token"
 READ_TIMEOUT = 2.0
 KEEPALIVE = 0.3
 MAX_BODY = 256 * 1024
@@ -37,9 +39,9 @@ class Gateway:
         return openai.OpenAI(base_url=self.openai_base, api_key=key, max_retries=0, timeout=20)
 
 
-@pytest.fixture(scope="session")
-def gateway(fake: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    workdir = tmp_path_factory.mktemp("dev")
+@contextmanager
+def running_gateway(fake: FakeProvider, workdir: Path) -> Iterator[Gateway]:
+    """`hyperinfer dev` in its own process and workdir, with its own embedded emulator."""
     catalog = catalog_for(fake.url, workdir / "providers.yaml")
     port = free_port()
     env = {
@@ -47,6 +49,7 @@ def gateway(fake: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "OPENAI_API_KEY": UPSTREAM_KEY,
         "HYPERINFER_PROVIDERS_FILE": str(catalog),
         "HYPERINFER_DEV_KEY": DEV_KEY,
+        "HYPERINFER_INTERNAL_TOKEN": INTERNAL_TOKEN,
         "HYPERINFER_UPSTREAM_READ_TIMEOUT": str(READ_TIMEOUT),
         "HYPERINFER_KEEPALIVE_INTERVAL": str(KEEPALIVE),
         "HYPERINFER_MAX_REQUEST_BYTES": str(MAX_BODY),
@@ -67,6 +70,12 @@ def gateway(fake: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Ite
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def gateway(fake: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    with running_gateway(fake, tmp_path_factory.mktemp("dev")) as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)

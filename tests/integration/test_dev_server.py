@@ -24,8 +24,9 @@ def test_state_file_points_other_commands_at_the_same_emulator(gateway: Gateway)
         aws_secret_access_key="x",
     )
     items = db.scan(TableName=state["table_name"])["Items"]
-    workspace = next(i for i in items if i["pk"]["S"] == "WS#ws_dev")
-    assert workspace["balance_micro_usd"]["N"] == "100000000"
+    shards = [i for i in items if i["pk"]["S"] == "WS#ws_dev" and i["sk"]["S"].startswith("BAL#")]
+    spent = sum(int(i["cost_micro_usd"]["N"]) for i in items if i["sk"]["S"] == "GEN")
+    assert sum(int(i["balance"]["N"]) for i in shards) + spent == 100_000_000  # $100, less what tests spent
     key = next(i for i in items if i["sk"]["S"] == "KEY")
     assert key["pk"]["S"] == f"KEY#{hash_key(DEV_KEY)}"
     # The plain key is nowhere in the table, only its hash and a short display prefix.

@@ -191,3 +191,33 @@ class AnthropicMessageResponse(BaseModel):
 
 class TokenCount(_Schema):
     input_tokens: int = Field(description="A local estimate (see X-HyperInfer-Token-Count).")
+
+
+class GenerationData(_Schema):
+    id: str
+    model: str
+    ingress_format: Literal["chat_completions", "responses", "anthropic_messages"]
+    source: Literal["api", "playground", "chat"]
+    tokens_prompt: int
+    tokens_completion: int
+    tokens_reasoning: int
+    tokens_cached_prompt: int
+    total_cost: float = Field(description="Credits (USD).")
+    cost_micro_usd: str = Field(description="Exact micro-USD, as a string.")
+    tool_costs_micro_usd: dict[str, str]
+    latency_ms: int
+    status: str
+    error_code: ErrorCode | None
+    created_at: str
+
+
+class GenerationResponse(_Schema):
+    data: GenerationData
+
+
+class PlaygroundKey(_Schema):
+    key: str = Field(description="The one-time key: valid for one request, shown only here.")
+    expires_at: str = Field(
+        description="ISO 8601 UTC; the key is refused after this.", json_schema_extra={"format": "date-time"}
+    )
+    source: Literal["playground", "chat"]

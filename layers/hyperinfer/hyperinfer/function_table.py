@@ -56,6 +56,16 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         description="Anthropic token counting (a local estimate).",
     ),
     FunctionSpec(
+        name="generation", method="GET", route="/api/v1/generation",
+        mode=InvokeMode.BUFFERED, endpoint="generation",
+        description="Post-hoc metadata of one of the workspace's requests.",
+    ),
+    FunctionSpec(
+        name="playground_keys", method="POST", route="/api/v1/playground-keys",
+        mode=InvokeMode.BUFFERED, endpoint="playground_keys",
+        description="One-time playground keys (internal, X-Internal-Token).",
+    ),
+    FunctionSpec(
         name="models", method="GET", route="/api/v1/models",
         mode=InvokeMode.BUFFERED, endpoint="models",
         description="Public model catalog.",

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from hyperinfer import api_schemas as s
+from hyperinfer.endpoints.playground_keys import PlaygroundKeyRequest
 from hyperinfer.errors import HTTP_STATUS, ErrorCode
 from hyperinfer.formats.chat_completions.request import ChatCompletionRequest
 from hyperinfer.function_table import FUNCTIONS, Envelope, FunctionSpec
@@ -28,6 +29,8 @@ class Operation:
     public: bool = False
     stream_description: str | None = None
     extra_statuses: tuple[int, ...] = ()
+    status: int = 200
+    security: str | None = None  # a scheme other than the default bearer key
 
 
 def _request(package: str, name: str) -> type[BaseModel]:
@@ -73,6 +76,16 @@ OPERATIONS: dict[str, Operation] = {
         s.TokenCount,
         _request("anthropic_messages", "CountTokensRequest"),
     ),
+    "generation": Operation("getGeneration", "Get generation metadata", "Metadata", s.GenerationResponse),
+    "playground_keys": Operation(
+        "mintPlaygroundKey",
+        "Mint a one-time playground key (internal)",
+        "Internal",
+        s.PlaygroundKey,
+        PlaygroundKeyRequest,
+        status=201,
+        security="internalToken",
+    ),
     "models": Operation("listModels", "List models", "Catalog", s.ModelList, public=True),
     "healthz": Operation("getHealthz", "Liveness", "Health", s.Health, public=True),
     "readyz": Operation("getReadyz", "Readiness", "Health", s.Readiness, public=True, extra_statuses=(503,)),
@@ -87,7 +100,7 @@ def _operation(spec: FunctionSpec, op: Operation) -> dict[str, Any]:
         ok = {"application/json": {"schema": {"type": "object"}}}
     if op.stream_description:
         ok["text/event-stream"] = {"schema": {"type": "string", "description": op.stream_description}}
-    responses: dict[str, Any] = {"200": {"description": op.summary, "content": ok}}
+    responses: dict[str, Any] = {str(op.status): {"description": op.summary, "content": ok}}
     for status in op.extra_statuses:
         responses[str(status)] = {"description": "Degraded: a dependency is down.", "content": ok}
     if not op.public:
@@ -104,6 +117,8 @@ def _operation(spec: FunctionSpec, op: Operation) -> dict[str, Any]:
     }
     if op.public:
         operation["security"] = []
+    elif op.security:
+        operation["security"] = [{op.security: []}]
     if op.request is not None:
         operation["requestBody"] = {
             "required": True,
@@ -132,6 +147,12 @@ def build_document() -> dict[str, Any]:
         "components": {
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer", "description": "HyperInfer API key."},
+                "internalToken": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-Internal-Token",
+                    "description": "Shared secret of internal endpoints: the platform app only.",
+                },
             },
             "schemas": schemas,
         },

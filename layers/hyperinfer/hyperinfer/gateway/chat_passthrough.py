@@ -20,15 +20,12 @@ from hyperinfer.providers.errors import error_message
 from hyperinfer.providers.sse import SSEEvent
 
 
-def finish_response(upstream: dict[str, Any], view: View) -> dict[str, Any]:
+def finish_response(upstream: dict[str, Any], view: View) -> tuple[dict[str, Any], Usage]:
     """The provider's completion with the gateway's id, model and usage."""
     usage = openai_chat.usage_from_openai(upstream.get("usage"))
-    return {
-        **upstream,
-        "id": view.response_id,
-        "model": view.model,
-        "usage": render_usage(usage, view.cost(usage)),
-    }
+    rewritten = {**upstream, "id": view.response_id, "model": view.model}
+    rewritten["usage"] = render_usage(usage, view.cost(usage))
+    return rewritten, usage
 
 
 class ChatRewriter:
@@ -41,6 +38,7 @@ class ChatRewriter:
         self.role_sent = False
         self.finish_seen = False
         self.finished = False
+        self.deltas = 0
 
     def rewrite(self, event: SSEEvent) -> list[bytes]:
         if event.data.strip() == "[DONE]":
@@ -62,6 +60,7 @@ class ChatRewriter:
         choices = payload.get("choices") or []
         if not choices:
             return []  # the upstream's usage-only chunk: the gateway sends its own at the end
+        self.deltas += 1
         frames = []
         if not self.role_sent and "role" not in (choices[0].get("delta") or {}):
             frames.append(sse.frame(self._chunk([sse.role_choice()])))

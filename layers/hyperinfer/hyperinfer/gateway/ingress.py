@@ -24,8 +24,16 @@ class Ingress:
     envelope: Envelope
     id_prefix: str
     native: ProviderKind  # a provider of this kind is served without the IR
+    cap_fields: tuple[str, ...] = ()  # where a client sets its output cap, the first one preferred
     # Fields seed 001 says the gateway refuses in this format, even when the provider could take them.
     refused: tuple[tuple[str, str], ...] = ()
+
+    def output_cap(self, payload: dict[str, Any]) -> int | None:
+        for name in self.cap_fields:
+            value = payload.get(name)
+            if isinstance(value, int) and value > 0:
+                return value
+        return None
 
     def refuse(self, payload: dict[str, Any]) -> None:
         for name, why in self.refused:
@@ -66,6 +74,7 @@ CHAT_COMPLETIONS = Ingress(
     envelope=Envelope.OPENAI,
     id_prefix="gen-",
     native=ProviderKind.OPENAI_CHAT,
+    cap_fields=("max_completion_tokens", "max_tokens"),
 )
 RESPONSES = Ingress(
     name="responses",
@@ -74,6 +83,7 @@ RESPONSES = Ingress(
     envelope=Envelope.OPENAI,
     id_prefix="resp_",
     native=ProviderKind.OPENAI_RESPONSES,
+    cap_fields=("max_output_tokens",),
     refused=(("previous_response_id", _STATELESS), ("conversation", _STATELESS)),
 )
 ANTHROPIC_MESSAGES = Ingress(
@@ -83,5 +93,6 @@ ANTHROPIC_MESSAGES = Ingress(
     envelope=Envelope.ANTHROPIC,
     id_prefix="msg_",
     native=ProviderKind.ANTHROPIC,
+    cap_fields=("max_tokens",),
     refused=(("response_format", "has no Anthropic Messages equivalent; use output_config.format instead."),),
 )

@@ -16,15 +16,12 @@ from hyperinfer.providers.anthropic.errors import stream_error
 from hyperinfer.providers.sse import SSEEvent
 
 
-def finish_message(upstream: dict[str, Any], view: View) -> dict[str, Any]:
+def finish_message(upstream: dict[str, Any], view: View) -> tuple[dict[str, Any], Usage]:
     raw = upstream.get("usage") or {}
     usage = usage_from_anthropic(raw)
-    return {
-        **upstream,
-        "id": view.response_id,
-        "model": view.model,
-        "usage": {**raw, "cost": view.cost(usage)},
-    }
+    rewritten = {**upstream, "id": view.response_id, "model": view.model}
+    rewritten["usage"] = {**raw, "cost": view.cost(usage)}
+    return rewritten, usage
 
 
 class MessagesRewriter:
@@ -33,6 +30,7 @@ class MessagesRewriter:
         self.usage = Usage()
         self._raw_usage: dict[str, Any] = {}
         self.finished = False
+        self.deltas = 0
 
     def rewrite(self, event: SSEEvent) -> list[bytes]:
         name = event.event
@@ -55,6 +53,8 @@ class MessagesRewriter:
             return [frame(event, json.dumps(payload, ensure_ascii=False))]
         if name == "message_stop":
             self.finished = True
+        elif name == "content_block_delta":
+            self.deltas += 1
         return [frame(event)]
 
     def closing_frames(self) -> list[bytes]:

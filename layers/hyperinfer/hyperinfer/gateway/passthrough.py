@@ -7,18 +7,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from hyperinfer.catalog import Model, Provider
+from hyperinfer.catalog import Model
 from hyperinfer.formats.view import View
 from hyperinfer.gateway import chat_passthrough, messages_passthrough, responses_passthrough
 from hyperinfer.gateway.ingress import Ingress
 from hyperinfer.gateway.passthrough_relay import Rewriter, relay_passthrough
+from hyperinfer.gateway.pipeline import Routed
 from hyperinfer.gateway.runtime import runtime
 from hyperinfer.gateway.upstream import UpstreamCall, open_stream, post_json
 from hyperinfer.gateway.upstreams import upstream_for
+from hyperinfer.ir.usage import Usage
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 # HyperInfer's own request fields: they steer the gateway and never reach a provider.
@@ -29,7 +30,7 @@ FORWARDED_HEADERS = ("anthropic-version", "anthropic-beta")
 
 @dataclass(frozen=True)
 class Flavour:
-    finish: Callable[[dict[str, Any], View], dict[str, Any]]
+    finish: Callable[[dict[str, Any], View], tuple[dict[str, Any], Usage]]
     rewriter: Callable[[UpstreamCall, View], Rewriter]
 
 
@@ -50,18 +51,17 @@ def upstream_body(ingress: Ingress, payload: dict[str, Any], model: Model, strea
 
 
 async def passthrough(
-    ingress: Ingress,
-    request: Request,
-    *,
-    payload: dict[str, Any],
-    model: Model,
-    provider: Provider,
-    api_key: str,
-    view: View,
-    request_id: str,
-    http: httpx.AsyncClient,
-    stream: bool,
+    ingress: Ingress, request: Request, payload: dict[str, Any], routed: Routed
 ) -> Response:
+    model, provider, api_key, view, meter, http, stream = (
+        routed.model,
+        routed.provider,
+        routed.api_key,
+        routed.view,
+        routed.meter,
+        routed.http,
+        routed.stream,
+    )
     settings = runtime().settings
     upstream = upstream_for(provider.kind)
     headers = upstream.headers(api_key)
@@ -76,13 +76,16 @@ async def passthrough(
     )
     flavour = FLAVOURS[ingress.name]
     if not stream:
-        return JSONResponse(flavour.finish(await post_json(http, call), view))
+        body, usage = flavour.finish(await post_json(http, call), view)
+        await meter.succeed(usage)
+        return JSONResponse(body)
     response = await open_stream(http, call)
     encoder = ingress.stream_encoder(view)
     frames = relay_passthrough(
         response,
         flavour.rewriter(call, view),
-        error_frame=lambda error: encoder.error(error, request_id),
+        error_frame=lambda error: encoder.error(error, meter.request_id),
+        meter=meter,
         provider_name=model.provider,
         keepalive=ingress.keepalive,
         interval=settings.keepalive_interval,

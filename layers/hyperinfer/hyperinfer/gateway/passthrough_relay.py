@@ -10,6 +10,7 @@ import httpx
 
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.gateway.keepalive import Expired, Tick, with_keepalive
+from hyperinfer.gateway.metering import Meter
 from hyperinfer.gateway.upstream import close_quietly, sse_events
 from hyperinfer.ir.usage import Usage
 from hyperinfer.providers.sse import SSEEvent
@@ -18,6 +19,7 @@ from hyperinfer.providers.transport import transport_error
 
 class Rewriter(Protocol):
     usage: Usage
+    deltas: int  # content deltas relayed: what was produced if the stream stops short
 
     def rewrite(self, event: SSEEvent) -> list[bytes]:
         """Frames for the client; raises GatewayError for an upstream error event."""
@@ -45,6 +47,7 @@ async def relay_passthrough(
     rewriter: Rewriter,
     *,
     error_frame: Callable[[GatewayError], bytes],
+    meter: Meter,
     provider_name: str,
     keepalive: bytes,
     interval: float,
@@ -60,15 +63,23 @@ async def relay_passthrough(
                 raise GatewayError(
                     ErrorCode.PROVIDER_TIMEOUT, f"Stream exceeded its maximum duration of {max_duration:g} s."
                 )
-            for out in rewriter.rewrite(item):
-                yield out
+            frames = rewriter.rewrite(item)
             if rewriter.finished:
-                break
-        for out in rewriter.closing_frames():
-            yield out
+                closing = rewriter.closing_frames()
+                await meter.succeed(rewriter.usage)  # recorded before the client sees the end
+                for out in [*frames, *closing]:
+                    yield out
+                return
+            for out in frames:
+                yield out
+        rewriter.closing_frames()  # raises: the upstream stopped short
     except GatewayError as error:
+        await meter.fail(error.code)
         yield error_frame(error)
     except httpx.HTTPError as error:
-        yield error_frame(transport_error(provider_name, error))
+        failure = transport_error(provider_name, error)
+        await meter.fail(failure.code)
+        yield error_frame(failure)
     finally:
+        await meter.interrupted(rewriter.usage, rewriter.deltas)  # a no-op once settled
         await close_quietly(response)

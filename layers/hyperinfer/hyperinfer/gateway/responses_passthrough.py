@@ -27,8 +27,8 @@ def rewrite_response(response: dict[str, Any], view: View) -> tuple[dict[str, An
     return out, usage
 
 
-def rewrite_body(body: dict[str, Any], view: View) -> dict[str, Any]:
-    return rewrite_response(body, view)[0]
+def rewrite_body(body: dict[str, Any], view: View) -> tuple[dict[str, Any], Usage]:
+    return rewrite_response(body, view)
 
 
 class ResponsesRewriter:
@@ -36,6 +36,7 @@ class ResponsesRewriter:
         self.call, self.view = call, view
         self.usage = Usage()
         self.finished = False
+        self.deltas = 0
 
     def rewrite(self, event: SSEEvent) -> list[bytes]:
         name = event.event or ""
@@ -44,6 +45,7 @@ class ResponsesRewriter:
         if name == "response.failed":
             raise failure(json.loads(event.data).get("response"), self.call.secrets)
         if name not in CARRY_RESPONSE:
+            self.deltas += name.endswith(".delta")
             return [frame(event)]
         payload = json.loads(event.data)
         payload["response"], usage = rewrite_response(payload.get("response") or {}, self.view)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from hyperinfer.accounts.billing import Billing
 from hyperinfer.accounts.store import AccountStore
 from hyperinfer.catalog import Catalog, load_catalog
 from hyperinfer.settings import Settings, get_settings
@@ -25,9 +26,17 @@ class Runtime:
     def accounts(self) -> AccountStore:
         from hyperinfer import aws
 
+        settings = self.settings
         return AccountStore(
-            aws.dynamodb(self.settings), self.settings.table_name, self.settings.key_cache_ttl
+            aws.dynamodb(settings),
+            settings.table_name,
+            key_cache_ttl=settings.key_cache_ttl,
+            shards=settings.balance_shards,
         )
+
+    @cached_property
+    def billing(self) -> Billing:
+        return Billing(self.accounts)
 
 
 _current: Runtime | None = None

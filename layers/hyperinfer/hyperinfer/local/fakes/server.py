@@ -140,16 +140,23 @@ class FakeProvider:
         self, call: dict[str, Any], frames: list[bytes], opts: dict[str, str]
     ) -> AsyncIterator[bytes]:
         delay = float(opts.get("chunk_delay", 0))
+        pieces = [piece for data in frames for piece in (hostile_pieces(data) if self.hostile else [data])]
+        ends = {
+            sum(len(hostile_pieces(d)) if self.hostile else 1 for d in frames[: i + 1]) - 1
+            for i in range(len(frames))
+        }
         try:
-            for data in frames:
-                for piece in hostile_pieces(data) if self.hostile else [data]:
-                    yield piece
-                    # Separate TCP writes when hostile, so reads split too; always a chance to see
-                    # the client leave.
-                    await asyncio.sleep(0.0005 if self.hostile else 0)
-                if delay:
+            for index, piece in enumerate(pieces):
+                if index == len(pieces) - 1:
+                    # Everything is handed over: a client that hangs up on the last byte (as it
+                    # should, on a terminal event) has still received the whole answer.
+                    call["outcome"] = "completed"
+                yield piece
+                # Separate TCP writes when hostile, so reads split too; always a chance to see
+                # the client leave.
+                await asyncio.sleep(0.0005 if self.hostile else 0)
+                if delay and index in ends:
                     await asyncio.sleep(delay)
-            call["outcome"] = "completed"
         finally:
             if call["outcome"] == "pending":
                 call["outcome"] = "disconnected"
