@@ -1,5 +1,5 @@
 """The ``hyperinfer`` command: ``dev`` (local gateway), ``invoke`` (a handler on an event file),
-``fake-upstream`` (an offline stand-in provider)."""
+``fake-upstream`` (an offline stand-in provider), ``admin`` (workspaces, credits, keys, usage)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from hyperinfer.admin.parser import register as register_admin
 from hyperinfer.settings import Settings
 
 
@@ -94,6 +95,8 @@ def parser() -> argparse.ArgumentParser:
     )
     fake.add_argument("--port", type=int, default=9100)
     fake.set_defaults(run=_fake_upstream)
+
+    register_admin(commands)
     return root
 
 

@@ -1,0 +1,1 @@
+"""`hyperinfer admin`: workspaces, credits, keys and usage, straight against the DynamoDB table."""
