@@ -97,6 +97,11 @@ def second(gateway: Gateway, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     process.wait(timeout=10)
 
 
+@pytest.fixture
+def pair_urls(gateway: Gateway, second: str) -> list[str]:
+    return [gateway.url, second]
+
+
 def workspace(
     gateway: Gateway, name: str, credits_usd: float, **key_options: Any
 ) -> tuple[AccountStore, str]:
@@ -286,3 +291,20 @@ def test_no_plaintext_key_anywhere_in_the_table(gateway: Gateway) -> None:
     dump = json.dumps(items)
     assert key not in dump and DEV_KEY not in dump
     assert key[len("sk-hi-") :] not in dump
+
+
+def test_a_workspace_cap_on_requests_in_flight_holds_across_processes(
+    pair_urls: list[str], gateway: Gateway
+) -> None:
+    store = store_of(gateway)
+    store.create_workspace("ws_cap", "capped", concurrency_cap=2)
+    store.add_credits("ws_cap", 5_000_000, "seed")
+    key, _ = store.create_key("ws_cap", "test")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(
+            pool.map(lambda url: chat(url, key, "[[fake chunk_delay=0.4]]", stream=True), pair_urls * 2)
+        )
+    statuses = sorted(r.status_code for r in results)
+    assert statuses == [200, 200, 429, 429]
+    assert all(r.json()["error"]["code"] == "rate_limit_exceeded" for r in results if r.status_code == 429)
+    assert all(slot["inflight"] == 0 for slot in store.shard_states("ws_cap", "SLOT#"))

@@ -49,11 +49,6 @@ class Settings(BaseSettings):
         default=None,
         description="Shared secret of X-Internal-Token (playground keys); unset: endpoint closed.",
     )
-    workspace_concurrency: int = Field(
-        default=64,
-        ge=1,
-        description="Requests one workspace may have in flight at once, across all functions.",
-    )
     balance_shards: int = Field(
         default=8, ge=1, le=64, description="Balance shards per workspace (hot-key spread)."
     )

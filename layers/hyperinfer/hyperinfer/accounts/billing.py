@@ -8,7 +8,6 @@ limits live in DynamoDB, so they hold across every Lambda at once (docs/data-mod
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from dataclasses import dataclass
@@ -56,26 +55,21 @@ class Billing:
 
     # -- reserve ---------------------------------------------------------------------------------
 
-    def reserve(
-        self, api_key: ApiKey, amount: int, request_id: str, *, concurrency_cap: int, about: dict[str, str]
-    ) -> Reservation:
+    def reserve(self, api_key: ApiKey, amount: int, request_id: str, *, about: dict[str, str]) -> Reservation:
         """Hold `amount`. Balance shards and concurrency slots are tried in random order, so
         concurrent requests spread out; `about` (model, ingress_format) is kept for the sweep."""
         n = self.store.shards
         funds, slots = random.sample(range(n), n), random.sample(range(n), n)
-        per_slot = max(1, math.ceil(concurrency_cap / n))
         f = s = consolidations = 0
         for _ in range(4 * n):
-            outcome = self._try(
-                api_key, amount, request_id, shard=funds[f], slot=slots[s], per_slot=per_slot, about=about
-            )
+            outcome = self._try(api_key, amount, request_id, shard=funds[f], slot=slots[s], about=about)
             if isinstance(outcome, Reservation):
                 return outcome
             if outcome == "slot":
                 s += 1
                 if s == n:
                     raise GatewayError(ErrorCode.RATE_LIMIT_EXCEEDED,
-                                       f"This workspace already has {concurrency_cap} requests in flight.",
+                                       "This workspace has as many requests in flight as it may.",
                                        retry_after="1")  # fmt: skip
             elif outcome == "funds":
                 f += 1
@@ -88,8 +82,7 @@ class Billing:
         raise GatewayError(ErrorCode.INSUFFICIENT_CREDITS, "Insufficient credits for this request.")
 
     def _try(
-        self, api_key: ApiKey, amount: int, request_id: str, *, shard: int, slot: int, per_slot: int,
-        about: dict[str, str],
+        self, api_key: ApiKey, amount: int, request_id: str, *, shard: int, slot: int, about: dict[str, str],
     ) -> Reservation | str:  # fmt: skip
         table, ws = self.store.table, api_key.workspace_id
         now = int(self.clock())
@@ -97,7 +90,7 @@ class Billing:
             ("funds", _update(table, key(f"WS#{ws}", shard_sk(shard)), "SET balance = balance - :r",
                               {":r": amount}, "balance >= :r")),
             ("slot", _update(table, key(f"WS#{ws}", slot_sk(slot)), "SET inflight = inflight + :one",
-                             {":one": 1, ":cap": per_slot}, "inflight < :cap")),
+                             {":one": 1}, "inflight < slot_cap")),
             ("workspace", {"ConditionCheck": {"TableName": table, "Key": key(f"WS#{ws}", "WS"),
                                               "ConditionExpression": "locked = :f",
                                               "ExpressionAttributeValues": {":f": {"BOOL": False}}}}),

@@ -154,6 +154,8 @@ class AccountStore:
         self, workspace_id: str, name: str, *, concurrency_cap: int = DEFAULT_CONCURRENCY_CAP
     ) -> None:
         created = now_iso()
+        # The cap is spread exactly: slot k takes cap // S, and one more for the first cap % S slots.
+        share, extra = divmod(concurrency_cap, self.shards)
         workspace = {
             "pk": f"WS#{workspace_id}",
             "sk": "WS",
@@ -184,7 +186,14 @@ class AccountStore:
             for k in range(self.shards)
             for item in (
                 {"pk": f"WS#{workspace_id}", "sk": shard_sk(k), "balance": 0},
-                {"pk": f"WS#{workspace_id}", "sk": slot_sk(k), "inflight": 0},
+                # The cap lives on the slots themselves: the reservation's condition compares two
+                # attributes, so enforcing a workspace's own cap costs no read.
+                {
+                    "pk": f"WS#{workspace_id}",
+                    "sk": slot_sk(k),
+                    "inflight": 0,
+                    "slot_cap": share + (k < extra),
+                },
             )
         ]
         try:

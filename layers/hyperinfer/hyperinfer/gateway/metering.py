@@ -48,7 +48,6 @@ class Meter:
     api_key: ApiKey
     request_id: str
     ingress_format: str
-    concurrency_cap: int
     model: Model | None = None
     started: float = field(default_factory=time.monotonic)
     reservation: Reservation | None = None
@@ -82,7 +81,6 @@ class Meter:
             self.api_key,
             amount,
             self.request_id,
-            concurrency_cap=self.concurrency_cap,
             about=about,
         )
 

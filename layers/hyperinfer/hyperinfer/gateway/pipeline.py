@@ -71,7 +71,7 @@ async def handle_generation(ingress: Ingress, request: Request) -> Response:
     raw = await read_body(request, rt.settings.max_request_bytes)
     api_key = await authenticate(request, rt.accounts)
     rid = request_id_of(request)
-    meter = Meter(rt.billing, api_key, rid, ingress.name, rt.settings.workspace_concurrency)
+    meter = Meter(rt.billing, api_key, rid, ingress.name)
     try:
         return await _generate(rt, ingress, request, raw, meter)
     except GatewayError as error:
