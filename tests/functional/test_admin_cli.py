@@ -382,3 +382,28 @@ def test_nothing_to_connect_to_is_one_clear_line(
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     error = admin.fails("workspaces", "list", endpoint=False)
     assert "nothing to connect to" in error and "no AWS credentials" in error
+
+
+def test_sweep_settles_a_reservation_left_open_and_marks_its_record(admin: Admin) -> None:
+    from hyperinfer.accounts.billing import Billing
+    from hyperinfer.accounts.store import AccountStore
+
+    admin.json("workspaces", "create", "ws_sweep", "--name", "Sweep")
+    admin.json("credits", "add", "ws_sweep", "2", "--idempotency-key", "t1")
+    store = AccountStore(
+        boto3.client("dynamodb", endpoint_url=admin.endpoint, region_name="us-east-1"), admin.table
+    )
+    _, key = store.create_key("ws_sweep", "k")
+    # A request reserved and its function died: nothing settled it.
+    Billing(store).reserve(key, 300_000, "req-died", about={"model": "m/x", "ingress_format": "responses"})
+    assert store.balance("ws_sweep") == 1_700_000
+    assert admin.json("sweep", "--older-than", "3600") == {"settled": []}  # too fresh to touch
+    assert admin.json("sweep", "--older-than", "-1") == {"settled": ["req-died"]}
+    assert store.balance("ws_sweep") == 1_700_000  # charged the hold in full: the written policy
+    [record] = store.generations("ws_sweep")
+    assert (record["status"], record["cost_micro_usd"], record["ingress_format"]) == (
+        "swept",
+        300_000,
+        "responses",
+    )
+    assert admin.json("sweep", "--older-than", "-1") == {"settled": []}

@@ -140,6 +140,19 @@ def keys_revoke(store: AccountStore, args: argparse.Namespace, target: Target) -
     return Outcome(record, text)
 
 
+def sweep(store: AccountStore, args: argparse.Namespace, target: Target) -> Outcome:
+    """The written policy (accounts/sweep.py): a stale hold is charged in full and marked "swept"."""
+    from hyperinfer.accounts.billing import Billing
+    from hyperinfer.accounts.sweep import GRACE_SECONDS
+    from hyperinfer.accounts.sweep import sweep as settle_stale
+
+    older_than = args.older_than
+    if older_than is None:
+        older_than = int(target.settings.stream_max_duration) + GRACE_SECONDS
+    settled = settle_stale(Billing(store), older_than=older_than)
+    return Outcome({"settled": settled}, f"settled {len(settled)} stale reservation(s)")
+
+
 # -- usage ---------------------------------------------------------------------------------------
 
 

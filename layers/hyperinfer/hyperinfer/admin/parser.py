@@ -85,6 +85,14 @@ def register(commands: Any) -> None:
     leaf(keys, "list", "keys_list", "list a workspace's keys").add_argument("workspace_id", metavar="WS")
     leaf(keys, "revoke", "keys_revoke", "revoke a key").add_argument("key_id", metavar="KEY_ID")
 
+    sweep = leaf(groups, "sweep", "sweep", "settle reservations left open by requests that died")
+    sweep.add_argument(
+        "--older-than",
+        type=int,
+        metavar="SECONDS",
+        help="only reservations at least this old (default: the stream maximum plus 5 minutes)",
+    )
+
     usage = leaf(groups, "usage", "usage", "balance, ledger and generation totals")
     usage.add_argument("workspace_id", metavar="WS")
     usage.add_argument("--since", metavar="ISO", help="only entries at or after this time (UTC)")
