@@ -506,8 +506,6 @@ CODEX_CAPTURE = Path(__file__).parents[2] / "clients_probe" / "captured_codex.js
 def codex_bodies() -> list[dict[str, Any]]:
     """Codex CLI 0.169 requests as captured; the capture trims its tool list to a summary, which is
     expanded back into tools of the same types and names."""
-    if not CODEX_CAPTURE.exists():
-        return []
     bodies = []
     for capture in json.loads(CODEX_CAPTURE.read_text()):
         body = dict(capture["body"])
@@ -526,7 +524,6 @@ def codex_bodies() -> list[dict[str, Any]]:
     return bodies
 
 
-@pytest.mark.skipif(not CODEX_CAPTURE.exists(), reason="no Codex CLI capture in tests/clients_probe")
 @pytest.mark.parametrize("body", codex_bodies())
 def test_what_codex_cli_sends_decodes(body: dict[str, Any]) -> None:
     request = decode(ResponsesRequest.model_validate(body))
