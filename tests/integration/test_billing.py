@@ -25,7 +25,7 @@ from hyperinfer.gateway.metering import worst_case_cost
 from hyperinfer.local.emulator import free_port
 from hyperinfer.local.fakes.server import FakeProvider
 
-from tests.integration.conftest import DEV_KEY, Gateway, running_gateway
+from tests.integration.conftest import DEV_KEY, MAX_BODY, Gateway, running_gateway
 from tests.support import wait_until_healthy
 
 MODEL = "openai/gpt-4.1-mini"
@@ -255,6 +255,13 @@ def test_every_account_error_code_in_each_format(gateway: Gateway, ingress: str)
     store.revoke_key(record.key_id)
     response = call(gateway.url, revoked, {})
     assert (response.status_code, code_of(response, ingress)) == (401, "invalid_api_key")
+    once, _ = store.create_key(ws, "once-a-minute", rpm=1)
+    assert call(gateway.url, once, {}).status_code == 200
+    response = call(gateway.url, once, {})
+    assert (response.status_code, code_of(response, ingress)) == (429, "rate_limit_exceeded")
+    assert int(response.headers["retry-after"]) >= 1
+    response = call(gateway.url, key, {"padding": "x" * (MAX_BODY + 1)})
+    assert (response.status_code, code_of(response, ingress)) == (413, "payload_too_large")
 
 
 def test_generations_are_private_to_their_workspace(gateway: Gateway) -> None:
