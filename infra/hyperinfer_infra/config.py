@@ -17,6 +17,8 @@ class EnvConfig:
     removal_policy: RemovalPolicy = RemovalPolicy.DESTROY
     table_base_name: str = "hyperinfer"
     report_queue_base_name: str = "hyperinfer-reports"
+    upload_queue_base_name: str = "hyperinfer-report-uploads"
+    report_bucket_base_name: str = "hyperinfer-reports"
 
     @property
     def stack_name(self) -> str:
@@ -30,6 +32,15 @@ class EnvConfig:
     @property
     def report_queue_name(self) -> str:
         return f"{self.report_queue_base_name}-{self.name}"
+
+    @property
+    def upload_queue_name(self) -> str:
+        return f"{self.upload_queue_base_name}-{self.name}"
+
+    def report_bucket_name(self, account: str, region: str) -> str:
+        """Bucket names are global: account and region make this one unique (and known before the
+        bucket exists, which the upload queue's policy needs)."""
+        return f"{self.report_bucket_base_name}-{self.name}-{account}-{region}"
 
 
 ENVIRONMENTS: dict[str, EnvConfig] = {

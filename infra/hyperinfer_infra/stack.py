@@ -1,4 +1,4 @@
-"""One stack per environment, composing the data, function and API constructs."""
+"""One stack per environment, composing the data, function, consumer and API constructs."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from pathlib import Path
 from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
-from hyperinfer.function_table import FUNCTIONS, FunctionSpec
+from hyperinfer.function_table import CONSUMERS, FUNCTIONS, ConsumerSpec, Envelope, FunctionSpec
 
 from hyperinfer_infra.api import Api
 from hyperinfer_infra.config import EnvConfig
+from hyperinfer_infra.consumers import ConsumerFunction
 from hyperinfer_infra.data import Data
 from hyperinfer_infra.functions import GatewayFunction
 
@@ -30,6 +31,7 @@ class HyperInferStack(Stack):
         config: EnvConfig,
         layer_path: Path,
         functions: Sequence[FunctionSpec] = FUNCTIONS,
+        consumers: Sequence[ConsumerSpec] = CONSUMERS,
         functions_dir: Path = FUNCTIONS_DIR,
     ) -> None:
         super().__init__(scope, construct_id, description=f"HyperInfer AI gateway ({config.name})")
@@ -46,6 +48,8 @@ class HyperInferStack(Stack):
         environment = {
             "HYPERINFER_TABLE_NAME": data.table.table_name,
             "HYPERINFER_REPORT_QUEUE_NAME": data.report_queue.queue_name,
+            "HYPERINFER_UPLOAD_QUEUE_NAME": data.upload_queue.queue_name,
+            "HYPERINFER_REPORT_BUCKET_NAME": data.report_bucket.bucket_name,
             "HYPERINFER_PROVIDERS_FILE": PROVIDERS_FILE,
             # Settings.aws_region has its own default; it must follow the deployed region.
             "HYPERINFER_AWS_REGION": self.region,
@@ -63,12 +67,31 @@ class HyperInferStack(Stack):
             )
             data.table.grant_read_write_data(function.function)
             data.report_queue.grant_send_messages(function.function)
+            if spec.envelope is Envelope.REPORT:  # the reporting API: inbound/, uploads/, bodies/
+                data.report_bucket.grant_read(function.function)
+                data.report_bucket.grant_put(function.function)
             gateway_functions.append(function)
+        for consumer in consumers:
+            consumer_function = ConsumerFunction(
+                self,
+                function_construct_id(consumer.name),
+                spec=consumer,
+                queue=data.queues[consumer.queue],
+                code_dir=functions_dir / consumer.name,
+                layer=layer,
+                environment=environment,
+                config=config,
+            )
+            data.table.grant_read_write_data(consumer_function.function)
+            data.report_bucket.grant_read(consumer_function.function)
+            data.report_bucket.grant_put(consumer_function.function)
         # RestApi already outputs its stage URL ("...Endpoint").
         Api(self, "Api", functions=gateway_functions, config=config)
 
         CfnOutput(self, "TableName", value=data.table.table_name)
         CfnOutput(self, "ReportQueueUrl", value=data.report_queue.queue_url)
+        CfnOutput(self, "UploadQueueUrl", value=data.upload_queue.queue_url)
+        CfnOutput(self, "ReportBucketName", value=data.report_bucket.bucket_name)
 
 
 def function_construct_id(function_name: str) -> str:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hyperinfer.api_schemas import ModelList, OpenAIError, Readiness
+from hyperinfer.api_schemas import ModelList, OpenAIError, Readiness, ReportError
 from hyperinfer.cli import main
 from hyperinfer.function_table import BY_NAME
 from hyperinfer.gateway.runtime import configure
@@ -16,7 +16,8 @@ from hyperinfer.settings import Settings
 
 from tests.support import REPO
 
-EVENTS = sorted((REPO / "events").glob("*/*.json"))
+# Consumer events (SQS batches) are run by test_consumers.py; these are the HTTP functions' events.
+EVENTS = sorted(p for p in (REPO / "events").glob("*/*.json") if p.parent.name in BY_NAME)
 EXPECTED_STATUS = {
     "chat_completions/completion.json": 200,
     "chat_completions/stream.json": 200,
@@ -32,6 +33,17 @@ EXPECTED_STATUS = {
     "generation/unknown-id.json": 404,
     "playground_keys/mint.json": 201,
     "playground_keys/wrong-token.json": 401,
+    "report/report.json": 200,
+    "report/json-string-payloads.json": 200,
+    "report/unknown-field.json": 400,
+    "report/missing-key.json": 401,
+    "report_anthropic/report.json": 200,
+    "report_anthropic/invalid-payload.json": 400,
+    "report_uploads/mint.json": 201,
+    "report_uploads/missing-key.json": 401,
+    "report_upload_status/unknown-id.json": 404,
+    "reports/list.json": 200,
+    "reports/bad-limit.json": 400,
     "models/list.json": 200,
     "healthz/get.json": 200,
     "readyz/get.json": 200,
@@ -78,6 +90,19 @@ def test_error_events_use_the_openai_envelope() -> None:
             str(run(REPO / f"events/chat_completions/{name}.json")["body"])
         )
         assert body.error.code == code
+
+
+def test_report_error_events_use_the_report_envelope_and_name_the_field() -> None:
+    cases = [
+        ("report/missing-key.json", "UNAUTHORIZED", None),
+        ("report/unknown-field.json", "BAD_REQUEST", "model"),
+        ("report_anthropic/invalid-payload.json", "BAD_REQUEST", "reqPayload."),
+    ]
+    for name, code, field in cases:
+        body = ReportError.model_validate_json(str(run(REPO / f"events/{name}")["body"]))
+        assert body.code == code and body.issues and body.issues[0].message
+        if field is not None:
+            assert body.message.startswith(field), body.message
 
 
 def test_models_event_renders_the_public_schema() -> None:

@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from hyperinfer.function_table import FUNCTIONS
+from hyperinfer.function_table import CONSUMERS, FUNCTIONS
 from hyperinfer_infra.stack import function_construct_id
 
 from tests.infra.support import REPO_ROOT, make_fake_layer
@@ -32,7 +32,7 @@ def test_cdk_synth_with_the_pinned_cli(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-4000:]
     template = json.loads((out / "HyperInfer-dev.template.json").read_text())
     functions = [lid for lid, res in template["Resources"].items() if res["Type"] == "AWS::Lambda::Function"]
-    assert len(functions) == len(FUNCTIONS)
-    for spec in FUNCTIONS:
+    assert len(functions) == len(FUNCTIONS) + len(CONSUMERS)
+    for spec in [*FUNCTIONS, *CONSUMERS]:
         prefix = f"{function_construct_id(spec.name)}Function"
         assert any(lid.startswith(prefix) for lid in functions), f"no Lambda for {spec.name}"

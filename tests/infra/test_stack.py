@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 from hyperinfer.accounts import schema
-from hyperinfer.function_table import FUNCTIONS, FunctionSpec, InvokeMode
+from hyperinfer.function_table import CONSUMERS, FUNCTIONS, FunctionSpec, InvokeMode
 from hyperinfer_infra.functions import WEB_ADAPTER_LAYER
 from hyperinfer_infra.stack import function_construct_id
 
@@ -63,7 +63,7 @@ def method_for(resources: Resources, spec: FunctionSpec) -> dict[str, Any]:
 
 
 def test_one_function_per_spec_on_python312_arm64_with_the_shared_layer(resources: Resources) -> None:
-    assert len(of_type(resources, "AWS::Lambda::Function")) == len(FUNCTIONS)
+    assert len(of_type(resources, "AWS::Lambda::Function")) == len(FUNCTIONS) + len(CONSUMERS)
     layer = {"Ref": shared_layer_id(resources)}
     for spec in FUNCTIONS:
         props = function_props(resources, spec)
@@ -74,7 +74,7 @@ def test_one_function_per_spec_on_python312_arm64_with_the_shared_layer(resource
 
 def test_every_function_gets_the_table_queue_and_providers_file(resources: Resources) -> None:
     [table] = of_type(resources, "AWS::DynamoDB::Table")
-    [queue] = [lid for lid in of_type(resources, "AWS::SQS::Queue") if "DeadLetter" not in lid]
+    [queue] = [lid for lid in of_type(resources, "AWS::SQS::Queue") if lid.startswith("DataReportQueue")]
     for spec in FUNCTIONS:
         env = function_props(resources, spec)["Environment"]["Variables"]
         assert env["HYPERINFER_TABLE_NAME"] == {"Ref": table}
@@ -152,8 +152,8 @@ def test_table_follows_the_accounts_schema(template: Template) -> None:
 
 
 def test_report_queue_redrives_to_an_encrypted_dlq(template: Template, resources: Resources) -> None:
-    template.resource_count_is("AWS::SQS::Queue", 2)
-    [dlq] = [lid for lid in of_type(resources, "AWS::SQS::Queue") if "DeadLetter" in lid]
+    template.resource_count_is("AWS::SQS::Queue", 4)  # reports and upload events, each with a DLQ
+    [dlq] = [lid for lid in of_type(resources, "AWS::SQS::Queue") if lid.startswith("DataReportDeadLetter")]
     template.has_resource_properties(
         "AWS::SQS::Queue",
         {

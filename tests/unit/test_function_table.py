@@ -7,7 +7,7 @@ import os
 from types import ModuleType
 
 import pytest
-from hyperinfer.function_table import FUNCTIONS, FunctionSpec, InvokeMode, get_function
+from hyperinfer.function_table import CONSUMERS, FUNCTIONS, FunctionSpec, InvokeMode, get_function
 from hyperinfer.web import all_routes_app
 from starlette.routing import Route
 
@@ -26,7 +26,7 @@ def load_entry(name: str) -> ModuleType:
 
 
 def test_one_folder_per_function_and_no_other() -> None:
-    assert sorted(spec.name for spec in FUNCTIONS) == FOLDERS
+    assert sorted([spec.name for spec in FUNCTIONS] + [spec.name for spec in CONSUMERS]) == FOLDERS
 
 
 def test_routes_are_unique() -> None:
@@ -63,7 +63,6 @@ def test_unknown_function_is_a_clear_error() -> None:
 
 
 def test_events_folder_has_samples_for_every_function() -> None:
-    assert sorted(p.name for p in (REPO / "events").iterdir() if p.is_dir()) == sorted(
-        s.name for s in FUNCTIONS
-    )
-    assert all(any((REPO / "events" / s.name).glob("*.json")) for s in FUNCTIONS)
+    names = sorted([s.name for s in FUNCTIONS] + [s.name for s in CONSUMERS])
+    assert sorted(p.name for p in (REPO / "events").iterdir() if p.is_dir()) == names
+    assert all(any((REPO / "events" / name).glob("*.json")) for name in names)

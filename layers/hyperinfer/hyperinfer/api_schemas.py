@@ -221,3 +221,29 @@ class PlaygroundKey(_Schema):
         description="ISO 8601 UTC; the key is refused after this.", json_schema_extra={"format": "date-time"}
     )
     source: Literal["playground", "chat"]
+
+
+class ReportIssue(_Schema):
+    message: str
+
+
+class ReportError(_Schema):
+    """The reporting seeds' error shape (every /report* endpoint), plus the request id."""
+
+    message: str
+    code: Literal[
+        "BAD_REQUEST",
+        "UNAUTHORIZED",
+        "PAYMENT_REQUIRED",
+        "FORBIDDEN",
+        "NOT_FOUND",
+        "PAYLOAD_TOO_LARGE",
+        "TOO_MANY_REQUESTS",
+        "INTERNAL_SERVER_ERROR",
+    ]
+    issues: list[ReportIssue] = Field(description="One issue per problem; a bad field is named first.")
+    request_id: str
+
+
+class ReportStatus(_Schema):
+    status: Literal["ok", "error"] = Field(description="`ok` once the report is durably queued.")

@@ -25,3 +25,24 @@ def dynamodb(settings: Settings) -> Any:
 
 def sqs(settings: Settings) -> Any:
     return _client("sqs", settings.aws_region, settings.aws_endpoint_url)
+
+
+def s3(settings: Settings) -> Any:
+    return _s3(settings.aws_region, settings.aws_endpoint_url)
+
+
+@lru_cache(maxsize=4)
+def _s3(region: str, endpoint_url: str | None) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    # SigV4 for presigned POSTs (SigV2 is refused by newer buckets); path-style on an emulator,
+    # whose loopback address cannot take a bucket subdomain.
+    config = Config(
+        retries={"max_attempts": 3, "mode": "standard"},
+        connect_timeout=2,
+        read_timeout=10,
+        signature_version="s3v4",
+        s3={"addressing_style": "path" if endpoint_url else "virtual"},
+    )
+    return boto3.session.Session().client("s3", region_name=region, endpoint_url=endpoint_url, config=config)

@@ -1,5 +1,6 @@
 """The ``hyperinfer`` command: ``dev`` (local gateway), ``invoke`` (a handler on an event file),
-``fake-upstream`` (an offline stand-in provider), ``admin`` (workspaces, credits, keys, usage)."""
+``fake-upstream`` (an offline stand-in provider), ``admin`` (workspaces, credits, keys, usage),
+``reports`` (upload, export, redrive)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 from hyperinfer.admin.parser import register as register_admin
+from hyperinfer.reports.cli import register as register_reports
 from hyperinfer.settings import Settings
 
 
@@ -97,6 +99,7 @@ def parser() -> argparse.ArgumentParser:
     fake.set_defaults(run=_fake_upstream)
 
     register_admin(commands)
+    register_reports(commands)
     return root
 
 

@@ -1,4 +1,5 @@
-"""The one table of functions: each Lambda's name, method, route, invoke mode and envelope.
+"""The one table of functions: each Lambda's name, method, route, invoke mode and envelope, and
+the queue consumers beside them.
 
 ``functions/<name>/`` entry points, ``hyperinfer dev`` and ``infra/`` all read this table, so they
 cannot disagree. Endpoint code is named by module path and imported only by the app that serves it.
@@ -20,6 +21,7 @@ class InvokeMode(StrEnum):
 class Envelope(StrEnum):
     OPENAI = "openai"
     ANTHROPIC = "anthropic"
+    REPORT = "report"  # the reporting seeds' {message, code, issues}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,31 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         description="One-time playground keys (internal, X-Internal-Token).",
     ),
     FunctionSpec(
+        name="report", method="POST", route="/api/v1/report",
+        mode=InvokeMode.BUFFERED, endpoint="report", envelope=Envelope.REPORT,
+        description="Record the log of an OpenAI call made elsewhere.",
+    ),
+    FunctionSpec(
+        name="report_anthropic", method="POST", route="/api/v1/report-anthropic",
+        mode=InvokeMode.BUFFERED, endpoint="report_anthropic", envelope=Envelope.REPORT,
+        description="Record the log of an Anthropic call made elsewhere.",
+    ),
+    FunctionSpec(
+        name="report_uploads", method="POST", route="/api/v1/report-uploads",
+        mode=InvokeMode.BUFFERED, endpoint="report_uploads", envelope=Envelope.REPORT,
+        description="A presigned POST for uploading a JSONL file of reports.",
+    ),
+    FunctionSpec(
+        name="report_upload_status", method="GET", route="/api/v1/report-uploads/{upload_id}",
+        mode=InvokeMode.BUFFERED, endpoint="report_upload_status", envelope=Envelope.REPORT,
+        description="An upload's ingestion status and its bad lines.",
+    ),
+    FunctionSpec(
+        name="reports", method="GET", route="/api/v1/reports",
+        mode=InvokeMode.BUFFERED, endpoint="reports", envelope=Envelope.REPORT,
+        description="A workspace's stored reports, by time range and metadata.",
+    ),
+    FunctionSpec(
         name="models", method="GET", route="/api/v1/models",
         mode=InvokeMode.BUFFERED, endpoint="models",
         description="Public model catalog.",
@@ -87,6 +114,29 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
 )
 # fmt: on
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerSpec:
+    """A function driven by an SQS queue (Powertools BatchProcessor, partial batch failures)."""
+
+    name: str
+    queue: str  # which queue: "reports" or "report_uploads" (names come from the settings)
+    handler: str  # module under hyperinfer.consumers exposing `handler(event, context)`
+    batch_size: int = 10
+    description: str = ""
+
+
+CONSUMERS: tuple[ConsumerSpec, ...] = (
+    ConsumerSpec(
+        name="report_ingest", queue="reports", handler="report_ingest", batch_size=10,
+        description="Stores reports from the report queue in DynamoDB, once each.",
+    ),
+    ConsumerSpec(
+        name="report_uploads_ingest", queue="report_uploads", handler="report_uploads_ingest", batch_size=1,
+        description="Ingests every line of an uploaded JSONL file (S3 object-created events via SQS).",
+    ),
+)  # fmt: skip
 
 BY_NAME: dict[str, FunctionSpec] = {spec.name: spec for spec in FUNCTIONS}
 

@@ -26,5 +26,8 @@ class LambdaContext:
 
 
 def invoke(function: str, event: dict[str, Any]) -> dict[str, Any]:
-    handler = lambda_handler(function_app(function))
+    from hyperinfer.consumers import BY_NAME, load_handler
+
+    consumer = BY_NAME.get(function)  # a queue consumer takes an SQS event instead
+    handler = load_handler(consumer) if consumer else lambda_handler(function_app(function))
     return handler(event, LambdaContext(function_name=function))

@@ -15,6 +15,8 @@ from hyperinfer.endpoints.playground_keys import PlaygroundKeyRequest
 from hyperinfer.errors import HTTP_STATUS, ErrorCode
 from hyperinfer.formats.chat_completions.request import ChatCompletionRequest
 from hyperinfer.function_table import FUNCTIONS, Envelope, FunctionSpec
+from hyperinfer.reports import schemas as rs
+from hyperinfer.reports.models import AnthropicReport, OpenAIReport
 
 REF = "#/components/schemas/{model}"
 
@@ -86,6 +88,31 @@ OPERATIONS: dict[str, Operation] = {
         status=201,
         security="internalToken",
     ),
+    "report": Operation(
+        "report",
+        "Record the log of an OpenAI call",
+        "Reporting",
+        s.ReportStatus,
+        OpenAIReport,
+    ),
+    "report_anthropic": Operation(
+        "reportAnthropic",
+        "Record the log of an Anthropic call",
+        "Reporting",
+        s.ReportStatus,
+        AnthropicReport,
+    ),
+    "report_uploads": Operation(
+        "createReportUpload",
+        "Presigned POST for a JSONL file of reports",
+        "Reporting",
+        rs.ReportUploadGrant,
+        status=201,
+    ),
+    "report_upload_status": Operation(
+        "getReportUpload", "An upload's ingestion status and bad lines", "Reporting", rs.ReportUploadStatus
+    ),
+    "reports": Operation("listReports", "List stored reports", "Reporting", rs.ReportPage),
     "models": Operation("listModels", "List models", "Catalog", s.ModelList, public=True),
     "healthz": Operation("getHealthz", "Liveness", "Health", s.Health, public=True),
     "readyz": Operation("getReadyz", "Readiness", "Health", s.Readiness, public=True, extra_statuses=(503,)),
@@ -93,8 +120,15 @@ OPERATIONS: dict[str, Operation] = {
 }
 
 
+_ERROR_REFS = {
+    Envelope.OPENAI: "OpenAIError",
+    Envelope.ANTHROPIC: "AnthropicError",
+    Envelope.REPORT: "ReportError",
+}
+
+
 def _operation(spec: FunctionSpec, op: Operation) -> dict[str, Any]:
-    error_ref = "AnthropicError" if spec.envelope is Envelope.ANTHROPIC else "OpenAIError"
+    error_ref = _ERROR_REFS[spec.envelope]
     ok: dict[str, Any] = {"application/json": {"schema": {"$ref": REF.format(model=op.response.__name__)}}}
     if spec.name == "openapi":
         ok = {"application/json": {"schema": {"type": "object"}}}
@@ -128,7 +162,7 @@ def _operation(spec: FunctionSpec, op: Operation) -> dict[str, Any]:
 
 
 def build_document() -> dict[str, Any]:
-    models: list[type[BaseModel]] = [s.OpenAIError, s.AnthropicError]
+    models: list[type[BaseModel]] = [s.OpenAIError, s.AnthropicError, s.ReportError]
     for op in OPERATIONS.values():
         models += [op.response] + ([op.request] if op.request else [])
     _, defs = models_json_schema([(m, "validation") for m in dict.fromkeys(models)], ref_template=REF)

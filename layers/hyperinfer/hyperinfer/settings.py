@@ -21,6 +21,16 @@ class Settings(BaseSettings):
     )
     table_name: str = Field(default="hyperinfer", description="DynamoDB table holding keys and workspaces.")
     report_queue_name: str = Field(default="hyperinfer-reports", description="SQS queue buffering reports.")
+    report_bucket_name: str = Field(
+        default="hyperinfer-reports", description="S3 bucket for large reports and uploads."
+    )
+    upload_queue_name: str = Field(
+        default="hyperinfer-report-uploads",
+        description="SQS queue of the upload bucket's object-created events.",
+    )
+    upload_max_bytes: int = Field(
+        default=50_000_000, gt=0, description="Largest JSONL file a presigned report upload accepts."
+    )
     aws_endpoint_url: str | None = Field(
         default=None, description="AWS endpoint override (the local emulator); unset on AWS."
     )

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from hyperinfer.errors import ErrorCode, GatewayError
-from hyperinfer.formats.envelopes import anthropic_error, openai_error
+from hyperinfer.formats.envelopes import anthropic_error, openai_error, report_error
 from hyperinfer.function_table import FUNCTIONS, Envelope, FunctionSpec, get_function
 from hyperinfer.request_context import RequestIdMiddleware, request_id_of
 
@@ -27,12 +27,15 @@ Handler = Callable[[Request], Awaitable[Response]]
 log = logging.getLogger("hyperinfer")
 
 
+_ENVELOPES = {
+    Envelope.OPENAI: openai_error,
+    Envelope.ANTHROPIC: anthropic_error,
+    Envelope.REPORT: report_error,
+}
+
+
 def error_response(error: GatewayError, request_id: str, envelope: Envelope) -> JSONResponse:
-    body = (
-        anthropic_error(error, request_id)
-        if envelope is Envelope.ANTHROPIC
-        else openai_error(error, request_id)
-    )
+    body = _ENVELOPES[envelope](error, request_id)
     headers = {"Retry-After": error.retry_after} if error.retry_after else None
     return JSONResponse(body, status_code=error.status, headers=headers)
 

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-_SERIALIZER = TypeSerializer()
-_DESERIALIZER = TypeDeserializer()
+@cache
+def _codecs() -> tuple[Any, Any]:
+    # Deferred: importing boto3 costs ~0.3 s, which a function pays on its first request, not at
+    # import (cold start is measured to the first answer either way, but health checks skip it).
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+    return TypeSerializer(), TypeDeserializer()
 
 
 def to_item(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: _SERIALIZER.serialize(v) for k, v in values.items() if v is not None}
+    serializer = _codecs()[0]
+    return {k: serializer.serialize(v) for k, v in values.items() if v is not None}
 
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _plain(_DESERIALIZER.deserialize(v)) for k, v in item.items()}
+    deserializer = _codecs()[1]
+    return {k: _plain(deserializer.deserialize(v)) for k, v in item.items()}
 
 
 def _plain(value: Any) -> Any:

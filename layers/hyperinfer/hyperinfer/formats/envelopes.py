@@ -63,3 +63,23 @@ def anthropic_error(error: GatewayError, request_id: str) -> dict[str, Any]:
         },
         "request_id": request_id,
     }
+
+
+# The reporting seeds' codes (tRPC-style names), one per taxonomy status.
+_REPORT_CODE: dict[int, str] = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    402: "PAYMENT_REQUIRED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    413: "PAYLOAD_TOO_LARGE",
+    429: "TOO_MANY_REQUESTS",
+}
+
+
+def report_error(error: GatewayError, request_id: str) -> dict[str, Any]:
+    """``{message, code, issues: [{message}]}``, as the reporting seeds define errors."""
+    code = _REPORT_CODE.get(error.status, "INTERNAL_SERVER_ERROR")
+    named = error.param and not error.message.startswith(error.param)
+    issues = [{"message": f"{error.param}: {error.message}" if named else error.message}]
+    return {"message": error.message, "code": code, "issues": issues, "request_id": request_id}

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hyperinfer.accounts.keys import new_key
+from hyperinfer.function_table import CONSUMERS
 from hyperinfer.gateway.runtime import configure
 from hyperinfer.settings import Settings
 
@@ -45,6 +46,7 @@ def serve(settings: Settings, *, port: int, aws_endpoint: str | None = None) -> 
     """Start the emulator (unless one is given), seed it, and serve every route until interrupted."""
     import uvicorn
 
+    from hyperinfer.local import poller
     from hyperinfer.local.emulator import Emulator, ensure_resources, use_fake_credentials
     from hyperinfer.web import all_routes_app
 
@@ -59,12 +61,15 @@ def serve(settings: Settings, *, port: int, aws_endpoint: str | None = None) -> 
     ensure_resources(settings)
     key = settings.dev_key or new_key()
     seed_dev_account(settings, key)
+    stop_consumers = poller.start(settings)  # the queue consumers, as Lambda's event source mappings
     STATE_FILE.parent.mkdir(exist_ok=True)
     state = {
         "aws_endpoint_url": aws_endpoint,
         "aws_region": settings.aws_region,
         "table_name": settings.table_name,
         "report_queue_name": settings.report_queue_name,
+        "upload_queue_name": settings.upload_queue_name,
+        "report_bucket_name": settings.report_bucket_name,
         "gateway_url": f"http://127.0.0.1:{port}",
     }
     STATE_FILE.write_text(json.dumps(state, indent=2) + "\n")
@@ -75,11 +80,13 @@ def serve(settings: Settings, *, port: int, aws_endpoint: str | None = None) -> 
         f"  catalog           {settings.providers_file}\n"
         f"  dev API key       {key}   (workspace {DEV_WORKSPACE}, $100 of credits)\n"
         f"  OpenAI SDK/Codex  base_url={base}/api/v1\n"
-        f"  Anthropic SDK     base_url={base}/api",
+        f"  Anthropic SDK     base_url={base}/api\n"
+        f"  consumers         {', '.join(spec.name for spec in CONSUMERS)} (polling the emulator's queues)",
         flush=True,
     )
     try:
         uvicorn.run(all_routes_app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
     finally:
+        stop_consumers.set()
         if emulator is not None:
             emulator.stop()
