@@ -113,8 +113,13 @@ class _Report(BaseModel):
         """``reqPayload`` and ``respPayload`` exactly as the client sent them."""
         return self._sent.get("reqPayload"), self._sent.get("respPayload")
 
+    def current_metadata(self) -> dict[str, str]:
+        """The format's own metadata field (not the deprecated tags); none by default."""
+        return {}
+
     def merged_metadata(self) -> dict[str, str]:
-        raise NotImplementedError
+        """The current field wins over the deprecated `tags` on a shared key."""
+        return meta.merge(self.current_metadata(), self.tags or {})
 
 
 class OpenAIReport(_Report):
@@ -125,8 +130,8 @@ class OpenAIReport(_Report):
     req_payload: JsonPayload = Field(default=None, alias="reqPayload", description="The request.")
     resp_payload: JsonPayload = Field(default=None, alias="respPayload", description="The response.")
 
-    def merged_metadata(self) -> dict[str, str]:
-        return meta.merge(meta.payload_metadata(self.req_payload), self.tags or {})
+    def current_metadata(self) -> dict[str, str]:
+        return meta.payload_metadata(self.req_payload)
 
 
 class AnthropicReport(_Report):
@@ -144,8 +149,8 @@ class AnthropicReport(_Report):
         default=None, description="Tags to filter reports by; wins over `tags` on a shared key."
     )
 
-    def merged_metadata(self) -> dict[str, str]:
-        return meta.merge(self.metadata or {}, self.tags or {})
+    def current_metadata(self) -> dict[str, str]:
+        return dict(self.metadata or {})
 
 
 _MODELS: dict[ReportFormat, type[OpenAIReport] | type[AnthropicReport]] = {
