@@ -95,17 +95,19 @@ async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes,
     model, provider = resolve(rt, payload["model"])
     meter.model = model
     api_key = provider_api_key(model.provider, provider)
+    native = provider.kind is ingress.native
+    # Decoded before reserving: a request the translation refuses costs no DynamoDB round trip.
+    ir_request = None if native else ingress.decode(parsed)
     client_cap = ingress.output_cap(payload)
     cap = await meter.reserve(model, prompt_upper_bound(payload), client_cap)
     http = client(rt.settings.upstream_connect_timeout, rt.settings.upstream_read_timeout)
     view = view_for(ingress, meter.request_id, model)
     routed = Routed(model, provider, api_key, view, meter, http, stream=bool(payload.get("stream")))
-    if provider.kind is ingress.native:
+    if ir_request is None:
         from hyperinfer.gateway.passthrough import passthrough
 
         capped = payload if client_cap else {**payload, ingress.cap_fields[0]: cap}
         return await passthrough(ingress, request, capped, routed)
-    ir_request = ingress.decode(parsed)
     if not client_cap:
         ir_request = ir_request.model_copy(update={"max_output_tokens": cap})
     return await _through_ir(rt, ingress, parsed, ir_request, routed)
