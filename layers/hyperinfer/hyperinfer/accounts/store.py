@@ -12,6 +12,7 @@ from typing import Any
 from hyperinfer.accounts.ddb import error_code, from_item, key, to_item
 from hyperinfer.accounts.key_cache import KeyCache
 from hyperinfer.accounts.keys import (
+    DISPLAY_PREFIX_LENGTH,
     ApiKey,
     Source,
     hash_key,
@@ -92,7 +93,7 @@ class AccountStore:
             key_id=new_key_id(),
             key_hash=hash_key(plain),
             workspace_id=workspace_id,
-            prefix=plain[:10],
+            prefix=plain[:DISPLAY_PREFIX_LENGTH],
             name=name,
             spend_limit=spend_limit,
             models=models,

@@ -15,13 +15,12 @@ from hyperinfer.formats.view import View
 from hyperinfer.gateway import chat_passthrough, messages_passthrough, responses_passthrough
 from hyperinfer.gateway.ingress import Ingress
 from hyperinfer.gateway.passthrough_relay import Rewriter, relay_passthrough
-from hyperinfer.gateway.pipeline import Routed
+from hyperinfer.gateway.pipeline import SSE_HEADERS, Routed
 from hyperinfer.gateway.runtime import runtime
 from hyperinfer.gateway.upstream import UpstreamCall, open_stream, post_json
 from hyperinfer.gateway.upstreams import upstream_for
 from hyperinfer.ir.usage import Usage
 
-SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 # HyperInfer's own request fields: they steer the gateway and never reach a provider.
 GATEWAY_FIELDS = frozenset({"plugins", "hi_tool_events"})
 # Client headers a same-format provider must see: Anthropic's version and beta flags change the API.

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
+from hyperinfer.ir.effort import EFFORT_BUDGET
 from hyperinfer.providers.anthropic.decode import decode_response, usage_from_anthropic
 from hyperinfer.providers.anthropic.encode import encode_request
 from hyperinfer.providers.anthropic.errors import map_error
 from hyperinfer.providers.anthropic.hints import AnthropicEncoded, DecodeHints
-from hyperinfer.providers.anthropic.reasoning import EFFORT_BUDGET
 from hyperinfer.providers.anthropic.stream import StreamDecoder
 
 API_VERSION = "2023-06-01"

@@ -8,24 +8,16 @@ so the cap keeps its meaning); an explicit budget that does not fit is rejected,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from hyperinfer.ir.effort import EFFORT_BUDGET, BudgetEffort
 from hyperinfer.ir.request import Reasoning
 from hyperinfer.providers.anthropic.content import invalid
 from hyperinfer.providers.target import Target
 
 MIN_BUDGET = 1024  # Anthropic's documented minimum budget_tokens
 
-# One table, the only place an effort turns into tokens. Powers of two around Anthropic's own
-# guidance (start at the 1024 minimum, raise in steps; above 32k thinking rarely pays off).
-EFFORT_BUDGET: dict[str, int] = {
-    "minimal": 1024,
-    "low": 2048,
-    "medium": 8192,
-    "high": 16384,
-    "xhigh": 32000,
-}
-DEFAULT_EFFORT = "medium"  # reasoning asked for with neither an effort nor a budget
+DEFAULT_EFFORT: BudgetEffort = "medium"  # reasoning asked for with neither an effort nor a budget
 
 # Anthropic's output_config.effort levels this gateway passes on ("max" has no IR form).
 _OUTPUT_EFFORTS = frozenset({"low", "medium", "high", "xhigh"})
@@ -87,4 +79,5 @@ def _budget(reasoning: Reasoning, max_tokens: int) -> int:
             f"{max_tokens} leaves no room for Anthropic's minimum thinking budget of {MIN_BUDGET} tokens; "
             f"ask for more than {MIN_BUDGET} or turn reasoning off",
         )
-    return min(EFFORT_BUDGET[reasoning.effort or DEFAULT_EFFORT], max_tokens - 1)
+    effort = cast(BudgetEffort, reasoning.effort or DEFAULT_EFFORT)  # 'none' never reaches here
+    return min(EFFORT_BUDGET[effort], max_tokens - 1)
