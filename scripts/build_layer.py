@@ -1,6 +1,9 @@
-"""Build the shared Lambda layer (arm64, Python 3.12) without Docker.
+"""Build the shared Lambda layer (Python 3.12) without Docker.
 
-    python scripts/build_layer.py [--out build/layer]
+    python scripts/build_layer.py [--arch arm64|x86_64] [--out build/layer]
+
+arm64 is what the functions run on; the x86_64 twin (same pins) exists to measure cold starts on
+this machine's CPU (bench/cold_start.py).
 
 Layout: ``<out>/python/`` (dependencies + hyperinfer, on sys.path at /opt/python) and
 ``<out>/providers.yaml`` (read at /opt/providers.yaml).
@@ -17,19 +20,26 @@ import tomllib
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# Both tags: older wheels only ship manylinux2014, newer ones only manylinux_2_28.
-PIP_PLATFORM_ARGS = [
-    "--platform",
-    "manylinux2014_aarch64",
-    "--platform",
-    "manylinux_2_28_aarch64",
-    "--only-binary=:all:",
-    "--implementation",
-    "cp",
-    "--python-version",
-    "3.12",
-    "--no-compile",
-]
+# Lambda architecture -> the machine name in manylinux wheel tags.
+MACHINES = {"arm64": "aarch64", "x86_64": "x86_64"}
+DEFAULT_OUT = {"arm64": "build/layer", "x86_64": "build/layer-x86_64"}
+
+
+def pip_platform_args(arch: str) -> list[str]:
+    machine = MACHINES[arch]
+    # Both tags: older wheels only ship manylinux2014, newer ones only manylinux_2_28.
+    return [
+        "--platform",
+        f"manylinux2014_{machine}",
+        "--platform",
+        f"manylinux_2_28_{machine}",
+        "--only-binary=:all:",
+        "--implementation",
+        "cp",
+        "--python-version",
+        "3.12",
+        "--no-compile",
+    ]
 
 
 def runtime_dependencies() -> list[str]:
@@ -50,7 +60,7 @@ def find_python312() -> str | None:
     return None
 
 
-def build(out: Path) -> None:
+def build(out: Path, arch: str = "arm64") -> None:
     providers = REPO_ROOT / "providers.yaml"
     if not providers.is_file():
         raise SystemExit(f"{providers} is missing; the layer ships it as /opt/providers.yaml")
@@ -63,7 +73,7 @@ def build(out: Path) -> None:
             "pip",
             "install",
             "--quiet",
-            *PIP_PLATFORM_ARGS,
+            *pip_platform_args(arch),
             "--target",
             str(site),
             *runtime_dependencies(),
@@ -93,8 +103,11 @@ def build(out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "build/layer")
-    build(parser.parse_args().out.resolve())
+    parser.add_argument("--arch", choices=sorted(MACHINES), default="arm64")
+    parser.add_argument("--out", type=Path, help="default: build/layer (arm64), build/layer-x86_64")
+    args = parser.parse_args()
+    out = args.out or REPO_ROOT / DEFAULT_OUT[args.arch]
+    build(out.resolve(), args.arch)
 
 
 if __name__ == "__main__":

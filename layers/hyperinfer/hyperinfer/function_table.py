@@ -24,6 +24,15 @@ class Envelope(StrEnum):
     REPORT = "report"  # the reporting seeds' {message, code, issues}
 
 
+class Secret(StrEnum):
+    """Secrets Manager secrets a function may read; infra grants each function only its own."""
+
+    # A JSON object: each provider's ``api_key_env`` name -> its API key.
+    PROVIDER_KEYS = "provider-keys"
+    # The shared secret of X-Internal-Token (playground keys).
+    INTERNAL_TOKEN = "internal-token"  # noqa: S105 - the secret's name, not its value
+
+
 @dataclass(frozen=True, slots=True)
 class FunctionSpec:
     name: str
@@ -33,6 +42,7 @@ class FunctionSpec:
     endpoint: str  # module under hyperinfer.endpoints exposing `async def handle(request)`
     envelope: Envelope = Envelope.OPENAI
     description: str = ""
+    secrets: tuple[Secret, ...] = ()
 
 
 # fmt: off
@@ -41,16 +51,19 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         name="chat_completions", method="POST", route="/api/v1/chat/completions",
         mode=InvokeMode.STREAMING, endpoint="chat_completions",
         description="OpenAI Chat Completions ingress.",
+        secrets=(Secret.PROVIDER_KEYS,),
     ),
     FunctionSpec(
         name="responses", method="POST", route="/api/v1/responses",
         mode=InvokeMode.STREAMING, endpoint="responses",
         description="OpenAI Responses ingress.",
+        secrets=(Secret.PROVIDER_KEYS,),
     ),
     FunctionSpec(
         name="messages", method="POST", route="/api/v1/messages",
         mode=InvokeMode.STREAMING, endpoint="messages", envelope=Envelope.ANTHROPIC,
         description="Anthropic Messages ingress.",
+        secrets=(Secret.PROVIDER_KEYS,),
     ),
     FunctionSpec(
         name="messages_count_tokens", method="POST", route="/api/v1/messages/count_tokens",
@@ -66,6 +79,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         name="playground_keys", method="POST", route="/api/v1/playground-keys",
         mode=InvokeMode.BUFFERED, endpoint="playground_keys",
         description="One-time playground keys (internal, X-Internal-Token).",
+        secrets=(Secret.INTERNAL_TOKEN,),
     ),
     FunctionSpec(
         name="report", method="POST", route="/api/v1/report",
