@@ -250,48 +250,42 @@ def test_a_poison_message_reaches_the_dlq_and_redrive_brings_it_back(
     assert sorted(listing_ids(settings, "ws_q")) == ["d" * 32, "e" * 32]
 
 
-class Faults:
-    """Transient DynamoDB failures injected in the boto3 client (botocore's event hooks), by batch:
-    ``before`` fails calls before they are sent (nothing written), ``after`` loses the response of
-    a call that succeeded (written, yet the consumer sees an error and the message is redelivered)."""
+class Faults(httpx.BaseTransport):
+    """Transient DynamoDB failures injected under the DynamoDB client (as its HTTP transport), by
+    batch: ``before`` throttles a run of calls before they are sent (nothing written; the client's
+    retries run out, so the consumer sees the error), ``after`` loses the response of a call that
+    succeeded (written, yet the consumer sees a timeout and the message is redelivered)."""
 
     def __init__(self, client: Any) -> None:
         self.client = client
+        self.real = httpx.HTTPTransport()
         self.mode: str | None = None
         self.calls = 0
         self.before = self.after = 0
 
     def __enter__(self) -> Faults:
-        events = self.client.meta.events
-        events.register("before-call.dynamodb.TransactWriteItems", self._before, unique_id="faults-before")
-        events.register("after-call.dynamodb.TransactWriteItems", self._after, unique_id="faults-after")
+        self.saved = self.client.http
+        self.client.http = httpx.Client(transport=self, timeout=self.saved.timeout)
         return self
 
     def __exit__(self, *_: object) -> None:
-        events = self.client.meta.events
-        events.unregister("before-call.dynamodb.TransactWriteItems", unique_id="faults-before")
-        events.unregister("after-call.dynamodb.TransactWriteItems", unique_id="faults-after")
+        self.client.http.close()
+        self.client.http = self.saved
 
-    def _before(self, **_: Any) -> Any:
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if not request.headers.get("X-Amz-Target", "").endswith(".TransactWriteItems"):
+            return self.real.handle_request(request)
         self.calls += 1
-        if self.mode == "before" and self.calls % 2 == 0:
+        if self.mode == "before" and (self.calls // 3) % 2 == 1:  # three refusals in a row
             self.before += 1
-            error = {"Code": "ProvisionedThroughputExceededException", "Message": "injected"}
-            return _Status(400), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
-        return None
-
-    def _after(self, http_response: Any, **_: Any) -> None:
-        if self.mode == "after" and self.calls % 3 == 0 and http_response.status_code == 200:
+            body = {"__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException"}
+            return httpx.Response(400, json=body)
+        response = self.real.handle_request(request)
+        if self.mode == "after" and self.calls % 3 == 0 and response.status_code == 200:
             self.after += 1
-            from botocore.exceptions import ReadTimeoutError
-
-            raise ReadTimeoutError(endpoint_url="injected")
-
-
-class _Status:
-    def __init__(self, status_code: int) -> None:
-        self.status_code = status_code
-        self.headers: dict[str, str] = {}
+            response.read()
+            raise httpx.ReadTimeout("injected", request=request)
+        return response
 
 
 def bulk_messages() -> tuple[dict[str, dict[str, Any]], list[ReportMessage | str]]:

@@ -59,6 +59,17 @@ class Settings(BaseSettings):
         default=None,
         description="Shared secret of X-Internal-Token (playground keys); unset: endpoint closed.",
     )
+    internal_token_secret: str | None = Field(
+        default=None,
+        description="Secrets Manager secret (name or ARN) holding the internal token, if not set directly.",
+    )
+    provider_keys_secret: str | None = Field(
+        default=None,
+        description="Secrets Manager secret (name or ARN): a JSON object of provider keys by api_key_env.",
+    )
+    secrets_cache_ttl: float = Field(
+        default=300.0, ge=0, description="Seconds a container keeps a secret; a rotation takes this long."
+    )
     balance_shards: int = Field(
         default=8, ge=1, le=64, description="Balance shards per workspace (hot-key spread)."
     )

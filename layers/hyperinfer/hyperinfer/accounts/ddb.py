@@ -2,41 +2,71 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
+# DynamoDB's typed values, written by hand rather than through boto3's TypeSerializer: importing
+# boto3 for two small pure functions would cost ~0.2 s of every function's cold start.
 
-@cache
-def _codecs() -> tuple[Any, Any]:
-    # Deferred: importing boto3 costs ~0.3 s, which a function pays on its first request, not at
-    # import (cold start is measured to the first answer either way, but health checks skip it).
-    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-    return TypeSerializer(), TypeDeserializer()
+def serialize(value: Any) -> dict[str, Any]:
+    """A Python value -> DynamoDB's attribute value, e.g. ``5 -> {"N": "5"}``."""
+    if isinstance(value, bool):  # before int: bool is an int
+        return {"BOOL": value}
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, int | Decimal):
+        return {"N": str(value)}
+    if isinstance(value, Mapping):
+        return {"M": {str(k): serialize(v) for k, v in value.items()}}
+    if isinstance(value, list | tuple):
+        return {"L": [serialize(v) for v in value]}
+    if isinstance(value, set | frozenset) and value:
+        if all(isinstance(v, str) for v in value):
+            return {"SS": sorted(value)}
+        if all(isinstance(v, int | Decimal) and not isinstance(v, bool) for v in value):
+            return {"NS": [str(v) for v in sorted(value)]}
+    # Floats are refused as boto3 refuses them: money and counts here are exact integers.
+    raise TypeError(f"cannot store {type(value).__name__} in DynamoDB: {value!r}")
+
+
+def deserialize(attribute: Mapping[str, Any]) -> Any:
+    """DynamoDB's attribute value -> a plain value; numbers come back as ``int`` (all of ours are
+    integers: micro-USD, counts, seconds) or ``Decimal`` when they have a fraction."""
+    [(kind, raw)] = attribute.items()
+    if kind == "S":
+        return raw
+    if kind == "N":
+        return _number(raw)
+    if kind == "BOOL":
+        return bool(raw)
+    if kind == "NULL":
+        return None
+    if kind == "M":
+        return {k: deserialize(v) for k, v in raw.items()}
+    if kind == "L":
+        return [deserialize(v) for v in raw]
+    if kind == "SS":
+        return set(raw)
+    if kind == "NS":
+        return {_number(v) for v in raw}
+    raise TypeError(f"unsupported DynamoDB attribute type {kind!r}")
+
+
+def _number(raw: str) -> int | Decimal:
+    number = Decimal(raw)
+    return int(number) if number == number.to_integral_value() else number
 
 
 def to_item(values: dict[str, Any]) -> dict[str, Any]:
-    serializer = _codecs()[0]
-    return {k: serializer.serialize(v) for k, v in values.items() if v is not None}
+    return {k: serialize(v) for k, v in values.items() if v is not None}
 
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
-    deserializer = _codecs()[1]
-    return {k: _plain(deserializer.deserialize(v)) for k, v in item.items()}
-
-
-def _plain(value: Any) -> Any:
-    """DynamoDB numbers come back as Decimal; ours are all integers (micro-USD, counts, seconds)."""
-    if isinstance(value, Decimal):
-        return int(value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, set):
-        return {_plain(v) for v in value}
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
+    return {k: deserialize(v) for k, v in item.items()}
 
 
 def error_code(error: Exception) -> str:

@@ -198,7 +198,10 @@ def _workspace(store: AccountStore, workspace_id: str) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace, action: Action) -> int:
+    import httpx
     from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
+
+    from hyperinfer.aws_json import AwsError
 
     target: Target | None = None
     try:
@@ -208,10 +211,10 @@ def run(args: argparse.Namespace, action: Action) -> int:
         return _fail(str(error))
     except NoCredentialsError:
         return _fail("no AWS credentials found: pass --endpoint-url or run `hyperinfer dev`")
-    except EndpointConnectionError:
+    except (EndpointConnectionError, httpx.ConnectError):  # boto3's and aws_json's words for it
         hint = "; is `hyperinfer dev` still running?" if target and target.origin.endswith("dev.json") else ""
         return _fail(f"cannot reach DynamoDB at {target.where if target else '?'}{hint}")
-    except ClientError as error:
+    except (ClientError, AwsError) as error:
         code = error.response.get("Error", {}).get("Code", "")
         if code == "ResourceNotFoundException" and target is not None:
             return _fail(f"no table {target.settings.table_name!r} at {target.where}")

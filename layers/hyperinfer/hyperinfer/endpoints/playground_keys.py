@@ -21,6 +21,7 @@ from starlette.responses import Response
 from hyperinfer.accounts.store import AccountError
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.gateway.body import parse_object, read_body, validate
+from hyperinfer.gateway.credentials import internal_token
 from hyperinfer.gateway.runtime import runtime
 
 TTL_SECONDS = 600
@@ -45,7 +46,7 @@ def iso_utc(epoch: int) -> str:
 async def handle(request: Request) -> Response:
     current = runtime()
     # Authenticate before reading the body: an unauthenticated caller gets nothing processed.
-    check_internal_token(request.headers.get("x-internal-token"), current.settings.internal_token)
+    check_internal_token(request.headers.get("x-internal-token"), await internal_token(current))
     body = await read_body(request, current.settings.max_request_bytes)
     asked = validate(PlaygroundKeyRequest, parse_object(body))
     expires_at = int(time.time()) + TTL_SECONDS

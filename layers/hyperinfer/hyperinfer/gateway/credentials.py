@@ -1,18 +1,44 @@
-"""Provider API keys, read from the environment variable the catalog names for each provider."""
+"""Provider API keys and the internal token: an environment variable when set (local runs), else
+the Secrets Manager secret the stack names (deployed functions)."""
 
 from __future__ import annotations
 
 import os
 
+from starlette.concurrency import run_in_threadpool
+
 from hyperinfer.catalog import Provider
 from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.gateway.runtime import Runtime
+from hyperinfer.secrets import json_field
 
 
-def provider_api_key(name: str, provider: Provider) -> str:
+async def read_secret(rt: Runtime, secret_id: str) -> str:
+    """The cached value without a thread hop; a fetch (first use, or stale) runs off the loop."""
+    cached = rt.secrets.fresh(secret_id)
+    if cached is not None:
+        return cached
+    fetched: str = await run_in_threadpool(rt.secrets.get, secret_id)
+    return fetched
+
+
+async def provider_api_key(rt: Runtime, name: str, provider: Provider) -> str:
     key = os.environ.get(provider.api_key_env, "")
+    secret_id = rt.settings.provider_keys_secret
+    if not key and secret_id:
+        key = json_field(await read_secret(rt, secret_id), provider.api_key_env) or ""
     if not key:
-        raise GatewayError(
-            ErrorCode.PROVIDER_AUTH,
-            f"Provider {name!r} has no API key: set the environment variable {provider.api_key_env}.",
-        )
+        where = f"the environment variable {provider.api_key_env}"
+        if secret_id:
+            where += f" or the field {provider.api_key_env} of the provider-keys secret"
+        raise GatewayError(ErrorCode.PROVIDER_AUTH, f"Provider {name!r} has no API key: set {where}.")
     return key
+
+
+async def internal_token(rt: Runtime) -> str | None:
+    """None means the playground-keys endpoint is closed."""
+    if rt.settings.internal_token:
+        return rt.settings.internal_token
+    if rt.settings.internal_token_secret:
+        return await read_secret(rt, rt.settings.internal_token_secret)
+    return None

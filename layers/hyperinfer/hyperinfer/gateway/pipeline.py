@@ -94,7 +94,7 @@ async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes,
         )
     model, provider = resolve(rt, payload["model"])
     meter.model = model
-    api_key = provider_api_key(model.provider, provider)
+    api_key = await provider_api_key(rt, model.provider, provider)
     native = provider.kind is ingress.native
     # Decoded before reserving: a request the translation refuses costs no DynamoDB round trip.
     ir_request = None if native else ingress.decode(parsed)

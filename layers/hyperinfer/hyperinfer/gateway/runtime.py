@@ -11,6 +11,7 @@ from functools import cached_property
 from hyperinfer.accounts.billing import Billing
 from hyperinfer.accounts.store import AccountStore
 from hyperinfer.catalog import Catalog, load_catalog
+from hyperinfer.secrets import SecretCache, secrets_manager_fetch
 from hyperinfer.settings import Settings, get_settings
 
 
@@ -33,6 +34,13 @@ class Runtime:
             key_cache_ttl=settings.key_cache_ttl,
             shards=settings.balance_shards,
         )
+
+    @cached_property
+    def secrets(self) -> SecretCache:
+        from hyperinfer import aws
+
+        settings = self.settings
+        return SecretCache(secrets_manager_fetch(aws.secretsmanager(settings)), settings.secrets_cache_ttl)
 
     @cached_property
     def billing(self) -> Billing:

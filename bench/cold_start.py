@@ -1,0 +1,215 @@
+"""Cold start of every function: a fresh python3.12 process, the x86_64 twin of the Lambda layer
+(same pins, bytecode from the layer), importing the entry module and serving its first request.
+
+    .venv/bin/python bench/cold_start.py [--runs 5] [--no-build] [--only chat_completions,...]
+
+Wall time is taken by the parent from spawning the interpreter until the child reports its first
+answer, so interpreter start-up, every import (deferred ones included) and the first request's
+work (AWS clients, DynamoDB round trips, the upstream call) are all inside it. Streaming functions
+also import uvicorn and its h11 protocol, as run.sh does under the Lambda Web Adapter, and are
+driven through ASGI in-process; buffered functions and consumers through their Lambda handler.
+AWS is the embedded moto server and the provider the fake, both on loopback in this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "layers" / "hyperinfer"))
+sys.path.insert(0, str(REPO / "scripts"))
+
+LAYER = REPO / "build" / "layer-x86_64"
+SAMPLE_KEY = "sk-hi-sample-event-key-do-not-use-in-production"
+INTERNAL_TOKEN = "sample-internal-token"  # noqa: S105 - the sample events' token
+TABLE = "coldstart"
+# The event each function is measured on: its first successful request.
+EVENTS = {
+    "chat_completions": "completion.json",
+    "responses": "response.json",
+    "messages": "message.json",
+    "report": "report.json",
+    "report_anthropic": "report.json",
+    "report_uploads": "mint.json",
+    "playground_keys": "mint.json",
+    "report_ingest": "batch.json",
+    "report_uploads_ingest": "test-event.json",
+}
+
+# Runs in the child. Prints one JSON line: import ms, request ms, and the status it answered.
+PROBE = r"""
+import time
+t0 = time.perf_counter()
+import asyncio, json, sys
+mode, event_path = sys.argv[1], sys.argv[2]
+if mode == "streaming":
+    import uvicorn.main, uvicorn.protocols.http.h11_impl, uvicorn.lifespan.on  # what run.sh loads
+import app
+t1 = time.perf_counter()
+event = json.load(open(event_path))
+
+class Context:
+    function_name = "coldstart"
+    aws_request_id = "00000000-0000-0000-0000-000000000000"
+    memory_limit_in_mb = 1024
+    invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:coldstart"
+    def get_remaining_time_in_millis(self):
+        return 900_000
+
+async def asgi(application, event):
+    headers = [(k.lower().encode(), v.encode()) for k, v in (event.get("headers") or {}).items()]
+    body = (event.get("body") or "").encode()
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": event["httpMethod"], "scheme": "https", "path": event["path"],
+             "raw_path": event["path"].encode(), "query_string": b"", "root_path": "",
+             "headers": headers, "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8080)}
+    sent, answer = [False], {"status": 0, "bytes": 0}
+    async def receive():
+        if not sent[0]:
+            sent[0] = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await asyncio.sleep(3600)
+    async def send(message):
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+        elif message["type"] == "http.response.body":
+            answer["bytes"] += len(message.get("body", b""))
+    await application(scope, receive, send)
+    return answer["status"]
+
+if mode == "streaming":
+    status = asyncio.run(asgi(app.app, event))
+elif mode == "consumer":
+    result = app.handler(event, Context())
+    status = 200 if not result.get("batchItemFailures") else 500
+else:
+    status = app.handler(event, Context())["statusCode"]
+t2 = time.perf_counter()
+print(json.dumps({"import_ms": (t1 - t0) * 1000, "request_ms": (t2 - t1) * 1000, "status": status}))
+"""
+
+
+def functions() -> list[tuple[str, str]]:
+    from hyperinfer.function_table import CONSUMERS, FUNCTIONS
+
+    named = [(spec.name, spec.mode.value) for spec in FUNCTIONS]
+    return named + [(spec.name, "consumer") for spec in CONSUMERS]
+
+
+def event_for(name: str) -> Path:
+    folder = REPO / "events" / name
+    chosen = EVENTS.get(name)
+    return folder / chosen if chosen else sorted(folder.glob("*.json"))[0]
+
+
+def prepare(workdir: Path) -> dict[str, str]:
+    """Start moto and the fake provider, seed the sample key; the children's environment."""
+    import yaml
+    from hyperinfer.gateway.runtime import configure
+    from hyperinfer.local.emulator import Emulator, ensure_resources, free_port, use_fake_credentials
+    from hyperinfer.local.fakes.server import FakeProvider, ServerThread
+    from hyperinfer.settings import Settings
+
+    use_fake_credentials()
+    emulator = Emulator()
+    emulator.start()
+    fake = FakeProvider()
+    server = ServerThread(fake.app, free_port())
+    server.start()
+    catalog: dict[str, Any] = yaml.safe_load((REPO / "providers.yaml").read_text())
+    for provider in catalog["providers"].values():
+        provider["base_url"] = f"{server.url}/v1"
+    (workdir / "providers.yaml").write_text(yaml.safe_dump(catalog, sort_keys=False))
+    settings = Settings(
+        providers_file=workdir / "providers.yaml", aws_endpoint_url=emulator.endpoint_url, table_name=TABLE
+    )
+    ensure_resources(settings)
+    accounts = configure(settings).accounts
+    accounts.create_workspace("ws_coldstart", "cold start bench")
+    accounts.add_credits("ws_coldstart", 100_000_000, "seed")
+    accounts.create_key("ws_coldstart", "bench", key=SAMPLE_KEY)
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(LAYER / "python"),
+        "PYTHONDONTWRITEBYTECODE": "1",  # /var/task is read-only on Lambda
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_REGION": "us-east-1",
+        "HYPERINFER_AWS_ENDPOINT_URL": emulator.endpoint_url,
+        "HYPERINFER_TABLE_NAME": TABLE,
+        "HYPERINFER_PROVIDERS_FILE": str(workdir / "providers.yaml"),
+        "HYPERINFER_INTERNAL_TOKEN": INTERNAL_TOKEN,
+        "OPENAI_API_KEY": "sk-fake-upstream",
+        "ANTHROPIC_API_KEY": "sk-fake-upstream",
+        "POWERTOOLS_METRICS_NAMESPACE": "HyperInfer",
+        "POWERTOOLS_TRACE_DISABLED": os.environ.get("POWERTOOLS_TRACE_DISABLED", "true"),
+    }
+
+
+def measure(python: str, name: str, mode: str, env: dict[str, str]) -> dict[str, float]:
+    event = event_for(name)
+    started = time.perf_counter()
+    out = subprocess.run(
+        [python, "-c", PROBE, mode, str(event)],
+        cwd=REPO / "functions" / name,
+        env={**env, "POWERTOOLS_SERVICE_NAME": name},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = (time.perf_counter() - started) * 1000
+    if out.returncode != 0:
+        raise SystemExit(f"{name} failed:\n{out.stderr[-3000:]}")
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    # Some functions' only sample is a refusal (generation: an unknown id), still a full request.
+    if not 200 <= result["status"] < 500:
+        raise SystemExit(f"{name} answered {result['status']} on {event.name}:\n{out.stderr[-2000:]}")
+    return {**result, "wall_ms": wall}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-build", action="store_true", help="reuse build/layer-x86_64 as it is")
+    parser.add_argument("--only", default="", help="comma-separated function names")
+    args = parser.parse_args()
+
+    from build_layer import build, find_python312
+
+    python = find_python312()
+    if python is None:
+        raise SystemExit("python3.12 is needed (Lambda's runtime); see README")
+    if not args.no_build or not (LAYER / "python").is_dir():
+        build(LAYER, "x86_64")
+    only = {n for n in args.only.split(",") if n}
+    with tempfile.TemporaryDirectory() as tmp:
+        env = prepare(Path(tmp))
+        print(f"python {python}, layer {LAYER.relative_to(REPO)}, median of {args.runs} fresh processes")
+        print(f"{'function':<24}{'mode':<11}{'wall ms':>9}{'min':>8}{'import':>9}{'request':>9}{'status':>8}")
+        worst = 0.0
+        for name, mode in functions():
+            if only and name not in only:
+                continue
+            runs = [measure(python, name, mode, env) for _ in range(args.runs)]
+            wall = statistics.median(r["wall_ms"] for r in runs)
+            worst = max(worst, wall)
+            print(
+                f"{name:<24}{mode:<11}{wall:>9.0f}{min(r['wall_ms'] for r in runs):>8.0f}"
+                f"{statistics.median(r['import_ms'] for r in runs):>9.0f}"
+                f"{statistics.median(r['request_ms'] for r in runs):>9.0f}{runs[0]['status']:>8.0f}"
+            )
+        print(f"slowest median: {worst:.0f} ms (target: under 300 ms each)")
+
+
+if __name__ == "__main__":
+    main()
