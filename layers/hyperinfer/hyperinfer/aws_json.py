@@ -20,6 +20,8 @@ from typing import Any
 
 import httpx
 
+from hyperinfer.tls import client_context
+
 # Server-side refusals worth another attempt (botocore's "standard" retry set for these services).
 RETRYABLE_CODES = frozenset(
     {
@@ -131,7 +133,7 @@ class JsonClient:
             service=service.signing_name,
             security_token=credentials.session_token,
         )
-        self.http = http or httpx.Client(timeout=httpx.Timeout(5.0, connect=2.0))
+        self.http = http or httpx.Client(timeout=httpx.Timeout(5.0, connect=2.0), verify=client_context())
         self._sleep = sleep
 
     def __getattr__(self, method: str) -> Callable[..., dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.tls import client_context
 
 _clients: dict[int, httpx.AsyncClient] = {}
 
@@ -21,7 +22,9 @@ def client(connect_timeout: float, read_timeout: float) -> httpx.AsyncClient:
         timeout = httpx.Timeout(
             connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout
         )
-        existing = httpx.AsyncClient(timeout=timeout, limits=httpx.Limits(max_keepalive_connections=20))
+        existing = httpx.AsyncClient(
+            timeout=timeout, limits=httpx.Limits(max_keepalive_connections=20), verify=client_context()
+        )
         _clients[loop_id] = existing
     return existing
 
