@@ -17,7 +17,9 @@ from hyperinfer.ir.usage import Usage
 
 
 class _Event(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a same-format (passthrough) request never touches the IR, so its validators are
+    # built on first use rather than at import, which every cold start would pay.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class MessageStart(_Event):

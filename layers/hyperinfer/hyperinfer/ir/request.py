@@ -13,7 +13,9 @@ Effort = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a same-format (passthrough) request never touches the IR, so its validators are
+    # built on first use rather than at import, which every cold start would pay.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Message(_Frozen):

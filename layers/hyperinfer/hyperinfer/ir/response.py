@@ -13,7 +13,9 @@ StopReason = Literal["end_turn", "max_tokens", "tool_use", "stop_sequence", "ref
 
 
 class Response(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a same-format (passthrough) request never touches the IR, so its validators are
+    # built on first use rather than at import, which every cold start would pay.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str
     model: str
