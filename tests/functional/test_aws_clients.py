@@ -1,0 +1,114 @@
+"""The lean client is a drop-in for boto3's: against the same emulator, every operation the gateway
+uses answers the same, and every refusal carries the same code (and cancellation reasons)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from hyperinfer import aws, aws_json
+from hyperinfer.accounts.ddb import error_code, to_item
+from hyperinfer.accounts.schema import GSI1, create_table_request
+from hyperinfer.local.emulator import Emulator, use_fake_credentials
+
+
+def clients(emulator: Emulator, service: str) -> tuple[Any, Any]:
+    use_fake_credentials()
+    credentials = aws_json.Credentials("testing", "testing")  # moto accepts any
+    lean = aws_json.JsonClient(
+        aws_json.SERVICES[service],
+        region="us-east-1",
+        credentials=credentials,
+        endpoint_url=emulator.endpoint_url,
+    )
+    return lean, aws._boto3_client(service, "us-east-1", emulator.endpoint_url)
+
+
+def without_metadata(answer: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in answer.items() if k != "ResponseMetadata"}
+
+
+def refusal(call: Any, **params: Any) -> Exception:
+    with pytest.raises(Exception) as caught:
+        call(**params)
+    return caught.value
+
+
+def test_dynamodb_operations_answer_alike(emulator: Emulator) -> None:
+    lean, boto = clients(emulator, "dynamodb")
+    table = f"parity-{uuid.uuid4().hex[:8]}"
+    lean.create_table(**create_table_request(table))
+    item = to_item({"pk": "WS#a", "sk": "BAL#0", "gsi1pk": "OPEN", "gsi1sk": "1", "micro": 10, "tags": {"x"}})
+    for client in (lean, boto):
+        client.put_item(TableName=table, Item=item)
+    key = to_item({"pk": "WS#a", "sk": "BAL#0"})
+    assert without_metadata(lean.get_item(TableName=table, Key=key)) == without_metadata(
+        boto.get_item(TableName=table, Key=key)
+    )
+
+    query = {
+        "TableName": table,
+        "IndexName": GSI1,
+        "KeyConditionExpression": "gsi1pk = :p",
+        "ExpressionAttributeValues": to_item({":p": "OPEN"}),
+    }
+    assert without_metadata(lean.query(**query)) == without_metadata(boto.query(**query))
+
+    update = {
+        "TableName": table,
+        "Key": key,
+        "UpdateExpression": "SET micro = micro - :d",
+        "ConditionExpression": "micro >= :d",
+        "ReturnValues": "ALL_NEW",
+    }
+    lean_answer = lean.update_item(**update, ExpressionAttributeValues=to_item({":d": 3}))
+    boto_answer = boto.update_item(**update, ExpressionAttributeValues=to_item({":d": 3}))
+    assert lean_answer["Attributes"]["micro"] == {"N": "7"} and boto_answer["Attributes"]["micro"] == {
+        "N": "4"
+    }
+
+    too_much = {**update, "ExpressionAttributeValues": to_item({":d": 1000})}
+    assert error_code(refusal(lean.update_item, **too_much)) == "ConditionalCheckFailedException"
+    assert error_code(refusal(boto.update_item, **too_much)) == "ConditionalCheckFailedException"
+
+    transaction = [
+        {"Put": {"TableName": table, "Item": to_item({"pk": "WS#b", "sk": "X"})}},
+        {"Update": {**{k: update[k] for k in ("TableName", "Key", "UpdateExpression", "ConditionExpression")},
+                    "ExpressionAttributeValues": to_item({":d": 1000})}},
+    ]  # fmt: skip
+    lean_refusal = refusal(lean.transact_write_items, TransactItems=transaction)
+    boto_refusal = refusal(boto.transact_write_items, TransactItems=transaction)
+    assert error_code(lean_refusal) == error_code(boto_refusal) == "TransactionCanceledException"
+    reasons = [r["Code"] for r in getattr(lean_refusal, "response", {})["CancellationReasons"]]
+    assert reasons == [r["Code"] for r in getattr(boto_refusal, "response", {})["CancellationReasons"]]
+    assert reasons == ["None", "ConditionalCheckFailed"]
+
+    missing = {"TableName": "no-such-table"}
+    assert error_code(refusal(lean.describe_table, **missing)) == error_code(
+        refusal(boto.describe_table, **missing)
+    )
+
+
+def test_sqs_operations_answer_alike(emulator: Emulator) -> None:
+    lean, boto = clients(emulator, "sqs")
+    url = lean.create_queue(QueueName=f"parity-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    assert boto.get_queue_url(QueueName=url.rsplit("/", 1)[1])["QueueUrl"] == url
+    lean.send_message(QueueUrl=url, MessageBody="from lean")
+    boto.send_message(QueueUrl=url, MessageBody="from boto3")
+    got = lean.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
+    assert sorted(m["Body"] for m in got) == ["from boto3", "from lean"]
+    assert all("ApproximateReceiveCount" in m["Attributes"] for m in got)
+    entries = [{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(got)]
+    assert len(lean.delete_message_batch(QueueUrl=url, Entries=entries)["Successful"]) == 2
+    assert "Messages" not in boto.receive_message(QueueUrl=url, VisibilityTimeout=0)
+
+
+def test_secrets_manager_answers_alike(emulator: Emulator) -> None:
+    lean, boto = clients(emulator, "secretsmanager")
+    name = f"parity/{uuid.uuid4().hex[:8]}"
+    boto.create_secret(Name=name, SecretString='{"OPENAI_API_KEY": "k"}')
+    assert lean.get_secret_value(SecretId=name)["SecretString"] == '{"OPENAI_API_KEY": "k"}'
+    missing = {"SecretId": "parity/missing"}
+    assert error_code(refusal(lean.get_secret_value, **missing)) == "ResourceNotFoundException"
+    assert error_code(refusal(boto.get_secret_value, **missing)) == "ResourceNotFoundException"
