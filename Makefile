@@ -44,9 +44,11 @@ typecheck: venv
 unit functional integration infra: venv node
 	$(BIN)/python -m pytest tests/$@
 
-## make layer: the shared Lambda layer (arm64 wheels for python3.12) in build/layer
+## make layer [ARCH=x86_64]: the shared Lambda layer (python3.12 wheels) in build/layer (arm64, deployed)
+## or build/layer-x86_64 (the twin used to measure cold starts on this machine)
+ARCH ?= arm64
 layer: venv
-	$(BIN)/python scripts/build_layer.py
+	$(BIN)/python scripts/build_layer.py --arch $(ARCH)
 
 ## make synth ENV=dev|staging|prod: the environment's CloudFormation template in cdk.out/
 synth: venv node layer
@@ -54,7 +56,7 @@ synth: venv node layer
 
 bench: venv
 	$(BIN)/python bench/gateway_latency.py
-	$(BIN)/python bench/import_time.py
+	$(BIN)/python bench/cold_start.py
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out build .hyperinfer .pytest_cache .mypy_cache .ruff_cache
