@@ -252,10 +252,16 @@ def reason(error: Exception) -> str:
         # The OpenAI SDK keeps the inner error object, the Anthropic SDK the whole envelope.
         body = error.body if isinstance(error.body, dict) else {}
         inner = body["error"] if isinstance(body.get("error"), dict) else body
-        code = inner.get("code") or inner.get("type") or "?"
-        message = inner.get("message") or error.message
-        request_id = error.response.headers.get("x-request-id") or "?"
-        return f"HTTP {error.status_code} {code}: {message} (request {request_id})"
+        code = inner.get("code") or inner.get("type")
+        text = (
+            f"HTTP {error.status_code}{f' {code}' if code else ''}: {inner.get('message') or error.message}"
+        )
+        request_id = error.response.headers.get("x-request-id")
+        return f"{text} (request {request_id})" if request_id else text
+    if isinstance(error, openai.APITimeoutError | anthropic.APITimeoutError):
+        return f"no answer within {error.request.extensions.get('timeout', {}).get('read', '?')} s"
+    if isinstance(error, openai.APIConnectionError | anthropic.APIConnectionError):
+        return f"cannot connect: {error.__cause__ or error}"  # the SDKs hide the cause (DNS, TLS...)
     if isinstance(error, CheckFailed):
         return str(error)
     return f"{type(error).__name__}: {error}"
@@ -279,8 +285,14 @@ def run_checks(smoke: Smoke) -> list[Result]:
 
 
 def pick_url(outputs: dict[str, str], endpoint: str) -> str:
-    """The base URL among a stack's outputs: the custom domain's (key containing "Domain") or the
-    stage's (key containing "Endpoint", as CDK names a RestApi's URL output)."""
+    """The base URL among a stack's outputs: the custom domain's (key containing "Domain"), the
+    stage's (key containing "Endpoint", as CDK names a RestApi's URL output), or with "auto" the
+    domain's when the stack has one, else the stage's."""
+    if endpoint == "auto":
+        try:
+            return pick_url(outputs, "domain")
+        except SetupError:
+            return pick_url(outputs, "stage")
     wanted = {"domain": "domain", "stage": "endpoint"}[endpoint]
     urls = {
         key: value
@@ -308,13 +320,7 @@ def stack_outputs(stack_name: str, region: str | None) -> dict[str, str]:
 def base_url(args: argparse.Namespace) -> str:
     if args.base_url:
         return str(args.base_url).rstrip("/")
-    outputs = stack_outputs(f"HyperInfer-{args.env}", args.region)
-    if args.endpoint == "auto":
-        try:
-            return pick_url(outputs, "domain")
-        except SetupError:
-            return pick_url(outputs, "stage")
-    return pick_url(outputs, args.endpoint)
+    return pick_url(stack_outputs(f"HyperInfer-{args.env}", args.region), args.endpoint)
 
 
 def parser() -> argparse.ArgumentParser:

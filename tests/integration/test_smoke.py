@@ -120,3 +120,21 @@ def test_setup_errors_exit_2_before_any_check(stack: dict[str, str], gateway: Ga
     no_stack = smoke("--env", "nowhere", **stack)
     assert no_stack.returncode == 2 and "cannot read stack HyperInfer-nowhere" in no_stack.stderr
     assert verdicts(missing_key.stdout + no_stack.stdout) == {}
+
+
+def test_a_model_without_a_provider_key_fails_only_the_checks_that_use_it(
+    gateway: Gateway, fake: FakeProvider
+) -> None:
+    # test/unkeyed is in the catalog, but its provider's key variable is unset: 502 provider_auth.
+    result = smoke("--base-url", gateway.url, SMOKE_MODEL="test/unkeyed")
+    assert result.returncode == 1
+    openai_checks = ("chat.completions", "chat.completions stream", "responses", "responses stream")
+    assert verdicts(result.stdout) == {
+        **dict.fromkeys(CHECKS, "PASS"),
+        **dict.fromkeys((*openai_checks, "generation"), "FAIL"),
+    }
+    failed = [
+        line for line in result.stdout.splitlines() if line.startswith("FAIL") and "generation" not in line
+    ]
+    assert len(failed) == 4 and all("HTTP 502 provider_auth" in line for line in failed)
+    assert {call["path"] for call in fake.calls} == {"/v1/messages"}  # only the Anthropic checks went out

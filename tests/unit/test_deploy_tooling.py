@@ -26,14 +26,18 @@ def make_dry_run(*args: str) -> list[str]:
     return done.stdout.splitlines()
 
 
-def test_pick_url_takes_the_domain_or_the_stage_never_another_url_output() -> None:
+def test_pick_url_takes_the_domain_else_the_stage_never_another_url_output() -> None:
     assert pick_url(OUTPUTS, "domain") == "https://api.example.com"
     assert pick_url(OUTPUTS, "stage") == "https://abc123.execute-api.eu-west-1.amazonaws.com/v1"
+    assert pick_url(OUTPUTS, "auto") == "https://api.example.com"
     without_domain = {k: v for k, v in OUTPUTS.items() if k != "DomainUrl"}
+    assert pick_url(without_domain, "auto") == "https://abc123.execute-api.eu-west-1.amazonaws.com/v1"
     with pytest.raises(SetupError, match="no domain URL among the stack outputs: ApiEndpoint"):
         pick_url(without_domain, "domain")
     with pytest.raises(SetupError, match="several stage URL outputs"):
         pick_url({**OUTPUTS, "OtherEndpoint": "https://x.example.com"}, "stage")
+    with pytest.raises(SetupError, match="no stage URL among the stack outputs: ReportQueueUrl, TableName"):
+        pick_url({"TableName": "t", "ReportQueueUrl": OUTPUTS["ReportQueueUrl"]}, "auto")
 
 
 def test_deploy_builds_the_layer_then_deploys_that_environment_with_approval_outside_dev() -> None:
