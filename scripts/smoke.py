@@ -56,6 +56,7 @@ class Smoke:
     timeout: float = 60.0
     # Filled by the plain Chat Completions check, read by the generation check.
     generation_id: str | None = field(default=None, init=False)
+    generation_model: str | None = field(default=None, init=False)
 
     def openai(self) -> openai.OpenAI:
         return openai.OpenAI(
@@ -101,7 +102,7 @@ def check_chat(smoke: Smoke) -> str:
     expect(usage and usage.prompt_tokens > 0 and usage.completion_tokens > 0, f"usage missing: {usage}")
     assert usage is not None
     expect((usage.model_extra or {}).get("cost") is not None, "usage.cost missing")
-    smoke.generation_id = done.id
+    smoke.generation_id, smoke.generation_model = done.id, done.model
     return f"{done.id}, {usage.prompt_tokens}+{usage.completion_tokens} tokens"
 
 
@@ -235,7 +236,10 @@ def check_generation(smoke: Smoke) -> str:
     record: dict[str, Any] = response.json()["data"]
     expect(f"gen-{record['id']}" == smoke.generation_id, f"another record: {record['id']}")
     expect(record["status"] == "success", f"status {record['status']!r}")
-    expect(record["model"] == smoke.model, f"model {record['model']!r}")
+    expect(
+        record["model"] == smoke.generation_model,
+        f"model {record['model']!r}, answered {smoke.generation_model!r}",
+    )
     expect(record["tokens_prompt"] > 0 and record["tokens_completion"] > 0, "no tokens recorded")
     return f"{record['status']}, {record['cost_micro_usd']} micro-USD, {record['latency_ms']} ms"
 
