@@ -5,12 +5,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 ENV ?= dev
 PORT ?= 8080
+# Extra CDK CLI arguments for `make deploy`, e.g. CDK_ARGS="-c domain_name=api.example.com".
+CDK_ARGS ?=
+# `make smoke` reads the URL from stack HyperInfer-$(ENV)'s outputs unless BASE_URL is given.
+BASE_URL ?=
 
 export CDK_DISABLE_CLI_TELEMETRY := true
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: dev test lint typecheck unit functional integration infra synth layer bench clean venv node
+.PHONY: dev test lint typecheck unit functional integration infra synth layer deploy smoke bench clean venv node
 
 # The virtualenv is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -53,6 +57,15 @@ layer: venv
 ## make synth ENV=dev|staging|prod: the environment's CloudFormation template in cdk.out/
 synth: venv node layer
 	npx cdk synth -c env=$(ENV) --quiet
+
+## make deploy ENV=dev|staging|prod [CDK_ARGS=...]: build the layer, then deploy stack HyperInfer-$(ENV)
+# Only dev skips the review of IAM and security-group broadening; staging and prod ask for approval.
+deploy: venv node layer
+	npx cdk deploy HyperInfer-$(ENV) -c env=$(ENV) $(if $(filter dev,$(ENV)),--require-approval never) $(CDK_ARGS)
+
+## make smoke ENV=...|BASE_URL=...: official-SDK checks of a deployed stage (key in HYPERINFER_SMOKE_KEY)
+smoke: venv
+	$(BIN)/python scripts/smoke.py $(if $(BASE_URL),--base-url $(BASE_URL),--env $(ENV))
 
 bench: venv
 	$(BIN)/python bench/gateway_latency.py
