@@ -81,9 +81,11 @@ def main() -> None:
 
         def complete(name: str) -> Callable[[], None]:
             url, model, headers = targets[name]
-            return lambda: http.post(
-                url, json={**model, "messages": MESSAGES}, headers=headers
-            ).raise_for_status()
+
+            def run() -> None:
+                http.post(url, json={**model, "messages": MESSAGES}, headers=headers).raise_for_status()
+
+            return run
 
         def first_byte(name: str) -> Callable[[], None]:
             url, model, headers = targets[name]
