@@ -152,6 +152,25 @@ CONSUMERS: tuple[ConsumerSpec, ...] = (
     ),
 )  # fmt: skip
 
+
+@dataclass(frozen=True, slots=True)
+class ScheduledSpec:
+    """A function run on a schedule (an EventBridge rule) rather than by a request or a queue."""
+
+    name: str
+    handler: str  # module under hyperinfer.scheduled exposing `handler(event, context)`
+    schedule: str  # an EventBridge schedule expression: rate(...) or cron(...)
+    description: str = ""
+
+
+SCHEDULED: tuple[ScheduledSpec, ...] = (
+    # Every 5 minutes: a dead request's hold is settled at most this long after it became stale.
+    ScheduledSpec(
+        name="sweep", handler="sweep", schedule="rate(5 minutes)",
+        description="Settles billing reservations that nobody settled (the function died).",
+    ),
+)  # fmt: skip
+
 BY_NAME: dict[str, FunctionSpec] = {spec.name: spec for spec in FUNCTIONS}
 
 
