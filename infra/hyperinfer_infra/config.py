@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_logs as logs
@@ -147,5 +148,5 @@ def env_config(name: str, overrides: Mapping[str, str] | None = None) -> EnvConf
     except KeyError:
         known = ", ".join(ENVIRONMENTS)
         raise ValueError(f"unknown environment {name!r}; known: {known}") from None
-    changes = {key: value for key, value in (overrides or {}).items() if key in OVERRIDABLE}
+    changes: dict[str, Any] = {key: value for key, value in (overrides or {}).items() if key in OVERRIDABLE}
     return dataclasses.replace(config, **changes)

@@ -69,7 +69,6 @@ class HyperInferStack(Stack):
             # Settings.aws_region has its own default; it must follow the deployed region.
             "HYPERINFER_AWS_REGION": self.region,
         }
-        common = {"layer": layer, "environment": environment, "config": config, "secrets": secrets}
         every: list[tuple[str, lambda_.Function]] = []
         reporting: list[lambda_.Function] = []  # granted the report bucket
         gateway_functions = []
@@ -79,7 +78,10 @@ class HyperInferStack(Stack):
                 function_construct_id(spec.name),
                 spec=spec,
                 code_dir=functions_dir / spec.name,
-                **common,
+                layer=layer,
+                environment=environment,
+                config=config,
+                secrets=secrets,
             )
             data.table.grant_read_write_data(function.function)
             data.report_queue.grant_send_messages(function.function)
@@ -96,7 +98,10 @@ class HyperInferStack(Stack):
                 spec=consumer,
                 queue=data.queues[consumer.queue],
                 code_dir=functions_dir / consumer.name,
-                **common,
+                layer=layer,
+                environment=environment,
+                config=config,
+                secrets=secrets,
             )
             data.table.grant_read_write_data(consumer_function.function)
             data.report_bucket.grant_read(consumer_function.function)
@@ -105,7 +110,14 @@ class HyperInferStack(Stack):
             every.append((function_construct_id(consumer.name), consumer_function.function))
         for job in scheduled:
             scheduled_function = ScheduledFunction(
-                self, function_construct_id(job.name), spec=job, code_dir=functions_dir / job.name, **common
+                self,
+                function_construct_id(job.name),
+                spec=job,
+                code_dir=functions_dir / job.name,
+                layer=layer,
+                environment=environment,
+                config=config,
+                secrets=secrets,
             )
             # The sweep reads open reservations and settles them: the table, nothing else.
             data.table.grant_read_write_data(scheduled_function.function)
