@@ -25,11 +25,14 @@ class GatewayAnswer:
     retry_after: str | None = None  # seconds, for the clients that back off on Retry-After
 
 
+NO_ROUTE = "No such route, or no such method on it."
+
 # fmt: off
 ANSWERS: dict[str, GatewayAnswer] = {
-    # No authorizer is configured, so this is what API Gateway answers for an unknown route.
-    "MISSING_AUTHENTICATION_TOKEN": GatewayAnswer(ErrorCode.NOT_FOUND, "No such route."),
-    "RESOURCE_NOT_FOUND": GatewayAnswer(ErrorCode.NOT_FOUND, "No such route."),
+    # No authorizer is configured, so this is what API Gateway answers for an unknown route, or
+    # for a known route with a method it does not serve.
+    "MISSING_AUTHENTICATION_TOKEN": GatewayAnswer(ErrorCode.NOT_FOUND, NO_ROUTE),
+    "RESOURCE_NOT_FOUND": GatewayAnswer(ErrorCode.NOT_FOUND, NO_ROUTE),
     "THROTTLED": GatewayAnswer(
         ErrorCode.RATE_LIMIT_EXCEEDED, "Too many requests to the API; retry shortly.", retry_after="1"
     ),
