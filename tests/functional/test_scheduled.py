@@ -13,6 +13,7 @@ from hyperinfer.cli import main
 from hyperinfer.function_table import SCHEDULED
 from hyperinfer.gateway.runtime import runtime
 from hyperinfer.invoke import invoke
+from hyperinfer.local.scheduler import interval_seconds, start
 from hyperinfer.settings import Settings
 
 from tests.support import REPO
@@ -73,3 +74,24 @@ def test_invoke_command_runs_the_sweep(capsys: pytest.CaptureFixture[str], setti
         del os.environ["HYPERINFER_AWS_ENDPOINT_URL"], os.environ["HYPERINFER_TABLE_NAME"]
     printed = json.loads(capsys.readouterr().out)
     assert printed["older_than"] == 900 + GRACE_SECONDS and isinstance(printed["settled"], list)
+
+
+def test_rate_schedules_run_locally_and_cron_ones_are_refused() -> None:
+    assert interval_seconds("rate(5 minutes)") == 300
+    assert interval_seconds("rate(1 hour)") == 3600 and interval_seconds("rate(2 days)") == 172_800
+    with pytest.raises(ValueError, match="only rate"):
+        interval_seconds("cron(0 * * * ? *)")
+    assert all(interval_seconds(spec.schedule) > 0 for spec in SCHEDULED)
+
+
+def test_hyperinfer_dev_runs_the_sweep_on_its_schedule() -> None:
+    hold("ws_sweep_local", "req-sweep-local", age=STALE)
+    stop = start(first_after=0)  # the first run at once instead of one interval after the start
+    try:
+        deadline = time.monotonic() + 20
+        while runtime().accounts.generations("ws_sweep_local") == [] and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+    [record] = runtime().accounts.generations("ws_sweep_local")
+    assert record["status"] == "swept" and record["id"] == "req-sweep-local"

@@ -1,5 +1,5 @@
 """The one table of functions: each Lambda's name, method, route, invoke mode and envelope, and
-the queue consumers beside them.
+beside them the queue consumers and the scheduled functions.
 
 ``functions/<name>/`` entry points, ``hyperinfer dev`` and ``infra/`` all read this table, so they
 cannot disagree. Endpoint code is named by module path and imported only by the app that serves it.
