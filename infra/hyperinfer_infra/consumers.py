@@ -9,12 +9,13 @@ from pathlib import Path
 from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from hyperinfer.function_table import ConsumerSpec
 
 from hyperinfer_infra.config import EnvConfig
+from hyperinfer_infra.lambdas import python_function
+from hyperinfer_infra.secrets import Secrets
 
 # How long one batch may take, per queue: a report is one transaction; an upload is a whole file
 # (up to upload_max_bytes of lines, stored 10 at a time).
@@ -45,28 +46,30 @@ class ConsumerFunction(Construct):
         layer: lambda_.ILayerVersion,
         environment: Mapping[str, str],
         config: EnvConfig,
+        secrets: Secrets,
     ) -> None:
         super().__init__(scope, construct_id)
         self.spec = spec
-        log_group = logs.LogGroup(
-            self, "Logs", retention=config.log_retention, removal_policy=config.removal_policy
-        )
-        self.function = lambda_.Function(
+        self.function = python_function(
             self,
-            "Function",
-            description=spec.description or spec.name,
-            runtime=lambda_.Runtime.PYTHON_3_12,
-            architecture=lambda_.Architecture.ARM_64,
-            code=lambda_.Code.from_asset(str(code_dir), exclude=["__pycache__", "*.pyc"]),
+            name=spec.name,
+            description=spec.description,
+            code_dir=code_dir,
             handler="app.handler",
             layers=[layer],
-            memory_size=config.memory_size,
             timeout=CONSUMER_TIMEOUTS[spec.queue],
-            environment=dict(environment),
-            log_group=log_group,
-            tracing=lambda_.Tracing.ACTIVE,
+            environment=environment,
+            config=config,
+            secrets=secrets,
         )
-        # Also grants the function sqs:ReceiveMessage/DeleteMessage on the queue.
+        # Also grants the function sqs:ReceiveMessage/DeleteMessage on the queue. The maximum
+        # concurrency caps the consumer without reserving any of the account's pool (see EnvConfig):
+        # a burst of reports waits in the queue instead of taking the gateway's concurrency.
         self.function.add_event_source(
-            event_sources.SqsEventSource(queue, batch_size=spec.batch_size, report_batch_item_failures=True)
+            event_sources.SqsEventSource(
+                queue,
+                batch_size=spec.batch_size,
+                report_batch_item_failures=True,
+                max_concurrency=config.consumer_max_concurrency,
+            )
         )

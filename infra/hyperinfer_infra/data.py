@@ -14,6 +14,7 @@ from hyperinfer.reports.layout import INBOUND_PREFIX, UPLOAD_PREFIX, UPLOAD_SUFF
 
 from hyperinfer_infra.config import EnvConfig
 from hyperinfer_infra.consumers import visibility_timeout
+from hyperinfer_infra.nag import acknowledge
 
 # A message that fails this many deliveries is parked in the DLQ instead of blocking the queue.
 MAX_RECEIVE_COUNT = 5
@@ -68,6 +69,7 @@ class Data(Construct):
                 point_in_time_recovery_enabled=True
             ),
             time_to_live_attribute=schema.TTL_ATTRIBUTE,
+            deletion_protection=config.deletion_protection,
             removal_policy=config.removal_policy,
         )
         self.table.add_global_secondary_index(
@@ -109,6 +111,13 @@ class Data(Construct):
                 s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1)),
             ],
             removal_policy=config.removal_policy,
+        )
+        acknowledge(
+            bucket,
+            {
+                "AwsSolutions-S1": "Every write is a presigned upload or a function's put, both traced "
+                "per request in the functions' logs; server access logs would need a second bucket."
+            },
         )
         # Uploaded files' object-created events go to the upload queue. Set on the CfnBucket, not
         # through add_event_notification (which deploys a custom-resource Lambda): S3 checks the

@@ -9,20 +9,16 @@ from pathlib import Path
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
-from hyperinfer.function_table import FunctionSpec, InvokeMode
+from hyperinfer.function_table import Envelope, FunctionSpec, InvokeMode
 
 from hyperinfer_infra.config import EnvConfig
+from hyperinfer_infra.lambdas import python_function
+from hyperinfer_infra.secrets import Secrets
 
 # AWS Lambda Web Adapter, published by AWS in every commercial region under this account.
 WEB_ADAPTER_ACCOUNT = "753240598075"
 WEB_ADAPTER_LAYER = "LambdaAdapterLayerArm64:25"
-
-# API Gateway's buffered integrations stop at 29 s, so a longer Lambda timeout would only burn money.
-BUFFERED_TIMEOUT = Duration.seconds(29)
-# Response streaming lifts the integration limit to 15 min, which is also Lambda's maximum.
-STREAMING_TIMEOUT = Duration.minutes(15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +26,6 @@ class ModeProfile:
     """Everything that depends on the invoke mode, for the function and for its API integration."""
 
     handler: str
-    timeout: Duration
     transfer_mode: apigateway.ResponseTransferMode
     uses_web_adapter: bool
     environment: Mapping[str, str] = field(default_factory=dict)
@@ -40,14 +35,12 @@ PROFILES: dict[InvokeMode, ModeProfile] = {
     # Mangum adapts the API Gateway event to ASGI; the whole response is returned at once.
     InvokeMode.BUFFERED: ModeProfile(
         handler="app.handler",
-        timeout=BUFFERED_TIMEOUT,
         transfer_mode=apigateway.ResponseTransferMode.BUFFERED,
         uses_web_adapter=False,
     ),
     # The managed runtime cannot stream, so the Web Adapter runs run.sh (uvicorn) and relays chunks.
     InvokeMode.STREAMING: ModeProfile(
         handler="run.sh",
-        timeout=STREAMING_TIMEOUT,
         transfer_mode=apigateway.ResponseTransferMode.STREAM,
         uses_web_adapter=True,
         environment={
@@ -60,6 +53,10 @@ PROFILES: dict[InvokeMode, ModeProfile] = {
         },
     ),
 }
+
+
+def mode_timeout(mode: InvokeMode, config: EnvConfig) -> Duration:
+    return config.streaming_timeout if mode is InvokeMode.STREAMING else config.buffered_timeout
 
 
 class GatewayFunction(Construct):
@@ -75,31 +72,29 @@ class GatewayFunction(Construct):
         layer: lambda_.ILayerVersion,
         environment: Mapping[str, str],
         config: EnvConfig,
+        secrets: Secrets,
     ) -> None:
         super().__init__(scope, construct_id)
         self.spec = spec
         self.profile = PROFILES[spec.mode]
+        self.timeout = mode_timeout(spec.mode, config)
         layers = [layer]
         if self.profile.uses_web_adapter:
             layers.append(web_adapter_layer(self))
-        # An explicit log group, because the function's `log_retention` needs a custom resource.
-        log_group = logs.LogGroup(
-            self, "Logs", retention=config.log_retention, removal_policy=config.removal_policy
-        )
-        self.function = lambda_.Function(
+        self.function = python_function(
             self,
-            "Function",
-            description=spec.description or spec.name,
-            runtime=lambda_.Runtime.PYTHON_3_12,
-            architecture=lambda_.Architecture.ARM_64,
-            code=lambda_.Code.from_asset(str(code_dir), exclude=["__pycache__", "*.pyc"]),
+            name=spec.name,
+            description=spec.description,
+            code_dir=code_dir,
             handler=self.profile.handler,
             layers=layers,
-            memory_size=config.memory_size,
-            timeout=self.profile.timeout,
+            timeout=self.timeout,
             environment={**environment, **self.profile.environment},
-            log_group=log_group,
-            tracing=lambda_.Tracing.ACTIVE,  # Powertools Tracer emits X-Ray segments
+            config=config,
+            secrets=secrets,
+            needs=spec.secrets,
+            # Only the reporting API is capped (see EnvConfig): the gateway keeps the unreserved pool.
+            reserved_concurrency=config.report_api_concurrency if spec.envelope is Envelope.REPORT else None,
         )
 
     def integration(self) -> apigateway.LambdaIntegration:
@@ -108,7 +103,7 @@ class GatewayFunction(Construct):
             self.function,
             proxy=True,
             response_transfer_mode=self.profile.transfer_mode,
-            timeout=self.profile.timeout,
+            timeout=self.timeout,
         )
 
 

@@ -1,4 +1,5 @@
-"""One stack per environment, composing the data, function, consumer and API constructs."""
+"""One stack per environment, composing the data, secrets, function, consumer, scheduled, API and
+observability constructs."""
 
 from __future__ import annotations
 
@@ -8,13 +9,25 @@ from pathlib import Path
 from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
-from hyperinfer.function_table import CONSUMERS, FUNCTIONS, ConsumerSpec, Envelope, FunctionSpec
+from hyperinfer.function_table import (
+    CONSUMERS,
+    FUNCTIONS,
+    SCHEDULED,
+    ConsumerSpec,
+    Envelope,
+    FunctionSpec,
+    ScheduledSpec,
+)
 
 from hyperinfer_infra.api import Api
 from hyperinfer_infra.config import EnvConfig
 from hyperinfer_infra.consumers import ConsumerFunction
 from hyperinfer_infra.data import Data
 from hyperinfer_infra.functions import GatewayFunction
+from hyperinfer_infra.nag import acknowledge, bucket_rules, table_rules
+from hyperinfer_infra.observability import Observability
+from hyperinfer_infra.scheduled import ScheduledFunction
+from hyperinfer_infra.secrets import Secrets
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS_DIR = REPO_ROOT / "functions"
@@ -32,10 +45,12 @@ class HyperInferStack(Stack):
         layer_path: Path,
         functions: Sequence[FunctionSpec] = FUNCTIONS,
         consumers: Sequence[ConsumerSpec] = CONSUMERS,
+        scheduled: Sequence[ScheduledSpec] = SCHEDULED,
         functions_dir: Path = FUNCTIONS_DIR,
     ) -> None:
         super().__init__(scope, construct_id, description=f"HyperInfer AI gateway ({config.name})")
         data = Data(self, "Data", config=config)
+        secrets = Secrets(self, "Secrets", config=config)
         # One layer for all functions: dependencies plus the hyperinfer package (built without Docker).
         layer = lambda_.LayerVersion(
             self,
@@ -54,6 +69,8 @@ class HyperInferStack(Stack):
             # Settings.aws_region has its own default; it must follow the deployed region.
             "HYPERINFER_AWS_REGION": self.region,
         }
+        every: list[tuple[str, lambda_.Function]] = []
+        reporting: list[lambda_.Function] = []  # granted the report bucket
         gateway_functions = []
         for spec in functions:
             function = GatewayFunction(
@@ -64,13 +81,16 @@ class HyperInferStack(Stack):
                 layer=layer,
                 environment=environment,
                 config=config,
+                secrets=secrets,
             )
             data.table.grant_read_write_data(function.function)
             data.report_queue.grant_send_messages(function.function)
             if spec.envelope is Envelope.REPORT:  # the reporting API: inbound/, uploads/, bodies/
                 data.report_bucket.grant_read(function.function)
                 data.report_bucket.grant_put(function.function)
+                reporting.append(function.function)
             gateway_functions.append(function)
+            every.append((function_construct_id(spec.name), function.function))
         for consumer in consumers:
             consumer_function = ConsumerFunction(
                 self,
@@ -81,17 +101,52 @@ class HyperInferStack(Stack):
                 layer=layer,
                 environment=environment,
                 config=config,
+                secrets=secrets,
             )
             data.table.grant_read_write_data(consumer_function.function)
             data.report_bucket.grant_read(consumer_function.function)
             data.report_bucket.grant_put(consumer_function.function)
-        # RestApi already outputs its stage URL ("...Endpoint").
-        Api(self, "Api", functions=gateway_functions, config=config)
+            reporting.append(consumer_function.function)
+            every.append((function_construct_id(consumer.name), consumer_function.function))
+        for job in scheduled:
+            scheduled_function = ScheduledFunction(
+                self,
+                function_construct_id(job.name),
+                spec=job,
+                code_dir=functions_dir / job.name,
+                layer=layer,
+                environment=environment,
+                config=config,
+                secrets=secrets,
+            )
+            # The sweep reads open reservations and settles them: the table, nothing else.
+            data.table.grant_read_write_data(scheduled_function.function)
+            every.append((function_construct_id(job.name), scheduled_function.function))
+        for _, granted in every:
+            acknowledge(granted, table_rules(data.table))
+        for granted in reporting:
+            acknowledge(granted, bucket_rules(data.report_bucket))
+        # RestApi already outputs its stage URL ("...Endpoint"); Api adds CustomUrl with a domain.
+        api = Api(self, "Api", functions=gateway_functions, config=config)
+        Observability(
+            self,
+            "Observability",
+            config=config,
+            rest_api=api.rest_api,
+            functions=every,
+            dead_letter_queues=[
+                ("ReportQueue", data.dead_letter_queue),
+                ("UploadQueue", data.upload_dead_letter_queue),
+            ],
+        )
 
         CfnOutput(self, "TableName", value=data.table.table_name)
         CfnOutput(self, "ReportQueueUrl", value=data.report_queue.queue_url)
         CfnOutput(self, "UploadQueueUrl", value=data.upload_queue.queue_url)
         CfnOutput(self, "ReportBucketName", value=data.report_bucket.bucket_name)
+        for secret in secrets.secrets:
+            output = function_construct_id(secret.value.replace("-", "_"))
+            CfnOutput(self, f"{output}SecretName", value=config.secret_name(secret.value))
 
 
 def function_construct_id(function_name: str) -> str:

@@ -1,4 +1,5 @@
-"""The pinned CDK CLI (package.json) synthesizes the app exactly as a deploy would."""
+"""The pinned CDK CLI (package.json) synthesizes the app exactly as a deploy would, cdk-nag included,
+with the deploy's `-c` overrides of the domain."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from hyperinfer.function_table import CONSUMERS, FUNCTIONS
+from hyperinfer.function_table import CONSUMERS, FUNCTIONS, SCHEDULED
 from hyperinfer_infra.stack import function_construct_id
 
 from tests.infra.support import REPO_ROOT, make_fake_layer
@@ -21,7 +22,12 @@ def test_cdk_synth_with_the_pinned_cli(tmp_path: Path) -> None:
     layer = make_fake_layer(tmp_path / "layer")
     out = tmp_path / "cdk.out"
     result = subprocess.run(
-        [str(CDK), "synth", "--quiet", "-c", "env=dev", "-c", f"layer_path={layer}", "--output", str(out)],
+        [
+            *(str(CDK), "synth", "--quiet", "-c", "env=dev", "-c", f"layer_path={layer}"),
+            *("--output", str(out)),
+            *("-c", "domain_name=gw.example.org", "-c", "hosted_zone_id=Z0123456789ABC"),
+            *("-c", "hosted_zone_name=example.org"),
+        ],
         cwd=REPO_ROOT,
         env={**os.environ, **CLI_ENV},
         capture_output=True,
@@ -32,7 +38,13 @@ def test_cdk_synth_with_the_pinned_cli(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-4000:]
     template = json.loads((out / "HyperInfer-dev.template.json").read_text())
     functions = [lid for lid, res in template["Resources"].items() if res["Type"] == "AWS::Lambda::Function"]
-    assert len(functions) == len(FUNCTIONS) + len(CONSUMERS)
-    for spec in [*FUNCTIONS, *CONSUMERS]:
+    assert len(functions) == len(FUNCTIONS) + len(CONSUMERS) + len(SCHEDULED)
+    for spec in [*FUNCTIONS, *CONSUMERS, *SCHEDULED]:
         prefix = f"{function_construct_id(spec.name)}Function"
         assert any(lid.startswith(prefix) for lid in functions), f"no Lambda for {spec.name}"
+    [domain] = [r for r in template["Resources"].values() if r["Type"] == "AWS::ApiGateway::DomainName"]
+    assert domain["Properties"]["DomainName"] == "gw.example.org"
+    [record] = [r for r in template["Resources"].values() if r["Type"] == "AWS::Route53::RecordSet"]
+    assert record["Properties"]["HostedZoneId"] == "Z0123456789ABC"
+    assert record["Properties"]["Name"] == "gw.example.org."
+    assert template["Outputs"]["CustomUrl"]["Value"] == "https://gw.example.org/"

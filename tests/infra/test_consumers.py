@@ -14,40 +14,17 @@ from hyperinfer_infra.consumers import CONSUMER_TIMEOUTS, VISIBILITY_FACTOR
 from hyperinfer_infra.data import MAX_RECEIVE_COUNT
 from hyperinfer_infra.stack import function_construct_id
 
-Resources = dict[str, dict[str, Any]]
+from tests.infra.support import Resources, actions, of_type, one, policy_statements
+
 QUEUE_IDS = {"reports": "DataReportQueue", "report_uploads": "DataUploadQueue"}
-
-
-def of_type(resources: Resources, kind: str) -> Resources:
-    return {lid: res for lid, res in resources.items() if res["Type"] == kind}
-
-
-def one(resources: Resources, kind: str, prefix: str) -> str:
-    [lid] = [lid for lid in of_type(resources, kind) if lid.startswith(prefix)]
-    return lid
 
 
 def function_id(resources: Resources, name: str) -> str:
     return one(resources, "AWS::Lambda::Function", f"{function_construct_id(name)}Function")
 
 
-def policy_statements(resources: Resources, name: str) -> list[dict[str, Any]]:
-    role = resources[function_id(resources, name)]["Properties"]["Role"]["Fn::GetAtt"][0]
-    [policy] = [
-        res["Properties"]
-        for res in of_type(resources, "AWS::IAM::Policy").values()
-        if {"Ref": role} in res["Properties"]["Roles"]
-    ]
-    statements: list[dict[str, Any]] = policy["PolicyDocument"]["Statement"]
-    return statements
-
-
-def actions(statements: list[dict[str, Any]]) -> set[str]:
-    found: set[str] = set()
-    for statement in statements:
-        action = statement["Action"]
-        found |= {action} if isinstance(action, str) else set(action)
-    return found
+def statements_of(resources: Resources, name: str) -> list[dict[str, Any]]:
+    return policy_statements(resources, function_id(resources, name))
 
 
 @pytest.mark.parametrize("spec", CONSUMERS, ids=lambda spec: spec.name)
@@ -69,6 +46,9 @@ def test_each_consumer_is_a_lambda_fed_by_its_queue_with_partial_batch_failures(
     assert mapping["EventSourceArn"] == {"Fn::GetAtt": [queue, "Arn"]}
     assert mapping["BatchSize"] == spec.batch_size
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    # Capped by the event source, not by a reservation (see EnvConfig): dev's figure.
+    assert mapping["ScalingConfig"] == {"MaximumConcurrency": 2}
+    assert "ReservedConcurrentExecutions" not in props
 
 
 @pytest.mark.parametrize("queue", sorted(QUEUE_IDS))
@@ -152,7 +132,7 @@ def test_uploaded_files_notify_the_upload_queue_which_lets_only_this_bucket_send
 def test_consumers_may_read_and_write_the_table_and_bucket_but_not_delete_objects(
     resources: Resources, spec: ConsumerSpec
 ) -> None:
-    granted = actions(policy_statements(resources, spec.name))
+    granted = actions(statements_of(resources, spec.name))
     assert {"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query"} <= granted
     assert {"s3:GetObject*", "s3:PutObject", "sqs:ReceiveMessage", "sqs:DeleteMessage"} <= granted
     assert "s3:DeleteObject*" not in granted
@@ -160,7 +140,7 @@ def test_consumers_may_read_and_write_the_table_and_bucket_but_not_delete_object
 
 def test_only_the_reporting_functions_reach_the_bucket(resources: Resources) -> None:
     for spec in FUNCTIONS:
-        granted = actions(policy_statements(resources, spec.name))
+        granted = actions(statements_of(resources, spec.name))
         assert ("s3:PutObject" in granted) == (spec.envelope is Envelope.REPORT), spec.name
 
 

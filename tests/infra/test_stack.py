@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 from hyperinfer.accounts import schema
-from hyperinfer.function_table import CONSUMERS, FUNCTIONS, FunctionSpec, InvokeMode
+from hyperinfer.function_table import CONSUMERS, FUNCTIONS, SCHEDULED, FunctionSpec, InvokeMode
 from hyperinfer_infra.functions import WEB_ADAPTER_LAYER
 from hyperinfer_infra.stack import function_construct_id
 
-Resources = dict[str, dict[str, Any]]
+from tests.infra.support import Resources, of_type
 
 STREAMING = [spec for spec in FUNCTIONS if spec.mode is InvokeMode.STREAMING]
 BUFFERED = [spec for spec in FUNCTIONS if spec.mode is InvokeMode.BUFFERED]
@@ -21,10 +21,6 @@ LWA_ENV = {
     "AWS_LWA_INVOKE_MODE": "response_stream",
     "PORT": "8080",
 }
-
-
-def of_type(resources: Resources, kind: str) -> Resources:
-    return {lid: res for lid, res in resources.items() if res["Type"] == kind}
 
 
 def function_id(resources: Resources, spec: FunctionSpec) -> str:
@@ -63,13 +59,35 @@ def method_for(resources: Resources, spec: FunctionSpec) -> dict[str, Any]:
 
 
 def test_one_function_per_spec_on_python312_arm64_with_the_shared_layer(resources: Resources) -> None:
-    assert len(of_type(resources, "AWS::Lambda::Function")) == len(FUNCTIONS) + len(CONSUMERS)
+    every = len(FUNCTIONS) + len(CONSUMERS) + len(SCHEDULED)
+    assert len(of_type(resources, "AWS::Lambda::Function")) == every
     layer = {"Ref": shared_layer_id(resources)}
     for spec in FUNCTIONS:
         props = function_props(resources, spec)
         assert props["Runtime"] == "python3.12"
         assert props["Architectures"] == ["arm64"]
         assert layer in props["Layers"], spec.name
+
+
+@pytest.mark.parametrize("spec", [*FUNCTIONS, *CONSUMERS, *SCHEDULED], ids=lambda spec: spec.name)
+def test_every_function_configures_powertools_as_its_own_service(resources: Resources, spec: Any) -> None:
+    [lid] = [
+        lid
+        for lid in of_type(resources, "AWS::Lambda::Function")
+        if lid.startswith(f"{function_construct_id(spec.name)}Function")
+    ]
+    props = resources[lid]["Properties"]
+    env = props["Environment"]["Variables"]
+    assert {k: v for k, v in env.items() if k.startswith("POWERTOOLS_")} == {
+        "POWERTOOLS_SERVICE_NAME": spec.name,
+        "POWERTOOLS_METRICS_NAMESPACE": "HyperInfer",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+        "POWERTOOLS_TRACE_DISABLED": "false",  # dev traces
+    }
+    assert props["TracingConfig"] == {"Mode": "Active"}
+    # Its own log group, kept as long as the environment says.
+    group = resources[props["LoggingConfig"]["LogGroup"]["Ref"]]
+    assert group["Type"] == "AWS::Logs::LogGroup" and group["Properties"]["RetentionInDays"] == 7
 
 
 def test_every_function_gets_the_table_queue_and_providers_file(resources: Resources) -> None:

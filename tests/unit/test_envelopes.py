@@ -1,7 +1,7 @@
 import pytest
-from hyperinfer.api_schemas import AnthropicError, OpenAIError
+from hyperinfer.api_schemas import AnthropicError, OpenAIError, ReportError
 from hyperinfer.errors import ErrorCode, GatewayError
-from hyperinfer.formats.envelopes import anthropic_error, openai_error
+from hyperinfer.formats.envelopes import anthropic_error, openai_error, report_error, universal_error
 
 
 @pytest.mark.parametrize("code", list(ErrorCode))
@@ -37,3 +37,21 @@ def test_error_classes_follow_each_vendor(code: ErrorCode, openai_type: str, ant
     error = GatewayError(code, "x")
     assert openai_error(error, "r")["error"]["type"] == openai_type
     assert anthropic_error(error, "r")["error"]["type"] == anthropic_type
+
+
+@pytest.mark.parametrize("code", list(ErrorCode))
+def test_the_universal_error_is_every_envelope_at_once(code: ErrorCode) -> None:
+    error = GatewayError(code, "what happened")
+    body = universal_error(error, "rid3")
+    anthropic = anthropic_error(error, "rid3")
+    openai = openai_error(error, "rid3")["error"]
+    report = report_error(error, "rid3")
+    # Anthropic's SDK reads the top level; its error object carries OpenAI's fields too.
+    assert {k: body[k] for k in ("type", "request_id")} == {"type": "error", "request_id": "rid3"}
+    assert body["error"]["type"] == anthropic["error"]["type"]
+    assert {k: body["error"][k] for k in ("message", "code", "param", "request_id")} == {
+        k: openai[k] for k in ("message", "code", "param", "request_id")
+    }
+    assert ReportError.model_validate({k: body[k] for k in ("message", "code", "issues", "request_id")}) == (
+        ReportError.model_validate(report)
+    )

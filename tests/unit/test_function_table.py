@@ -7,12 +7,20 @@ import os
 from types import ModuleType
 
 import pytest
-from hyperinfer.function_table import CONSUMERS, FUNCTIONS, FunctionSpec, InvokeMode, get_function
+from hyperinfer.function_table import (
+    CONSUMERS,
+    FUNCTIONS,
+    SCHEDULED,
+    FunctionSpec,
+    InvokeMode,
+    get_function,
+)
 from hyperinfer.web import all_routes_app
 from starlette.routing import Route
 
 from tests.support import REPO
 
+ALL_NAMES = sorted(s.name for s in (*FUNCTIONS, *CONSUMERS, *SCHEDULED))
 FOLDERS = sorted(p.name for p in (REPO / "functions").iterdir() if p.is_dir() and not p.name.startswith("_"))
 
 
@@ -26,7 +34,7 @@ def load_entry(name: str) -> ModuleType:
 
 
 def test_one_folder_per_function_and_no_other() -> None:
-    assert sorted([spec.name for spec in FUNCTIONS] + [spec.name for spec in CONSUMERS]) == FOLDERS
+    assert ALL_NAMES == FOLDERS
 
 
 def test_routes_are_unique() -> None:
@@ -57,12 +65,16 @@ def test_dev_app_serves_every_route() -> None:
     assert paths == {spec.route for spec in FUNCTIONS}
 
 
+def test_names_are_unique_across_the_three_tables() -> None:
+    assert len(ALL_NAMES) == len(set(ALL_NAMES))
+
+
 def test_unknown_function_is_a_clear_error() -> None:
     with pytest.raises(KeyError, match="known: "):
         get_function("nope")
 
 
 def test_events_folder_has_samples_for_every_function() -> None:
-    names = sorted([s.name for s in FUNCTIONS] + [s.name for s in CONSUMERS])
+    names = ALL_NAMES
     assert sorted(p.name for p in (REPO / "events").iterdir() if p.is_dir()) == names
     assert all(any((REPO / "events" / name).glob("*.json")) for name in names)

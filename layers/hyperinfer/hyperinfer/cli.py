@@ -84,9 +84,11 @@ def parser() -> argparse.ArgumentParser:
     dev.set_defaults(run=_dev)
 
     inv = commands.add_parser("invoke", help="run a function's handler in-process on an event file")
-    inv.add_argument("function", help="function name from the function table, e.g. models")
+    inv.add_argument("function", help="function name from the function table, e.g. models or sweep")
     inv.add_argument(
-        "event", type=Path, help="API Gateway REST proxy event (JSON), e.g. events/models/list.json"
+        "event",
+        type=Path,
+        help="its event (JSON): API Gateway REST proxy, SQS or EventBridge, e.g. events/models/list.json",
     )
     inv.add_argument("--providers", type=Path, default=None)
     inv.set_defaults(run=_invoke)

@@ -1,5 +1,5 @@
 """The one table of functions: each Lambda's name, method, route, invoke mode and envelope, and
-the queue consumers beside them.
+beside them the queue consumers and the scheduled functions.
 
 ``functions/<name>/`` entry points, ``hyperinfer dev`` and ``infra/`` all read this table, so they
 cannot disagree. Endpoint code is named by module path and imported only by the app that serves it.
@@ -149,6 +149,25 @@ CONSUMERS: tuple[ConsumerSpec, ...] = (
     ConsumerSpec(
         name="report_uploads_ingest", queue="report_uploads", handler="report_uploads_ingest", batch_size=1,
         description="Ingests every line of an uploaded JSONL file (S3 object-created events via SQS).",
+    ),
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledSpec:
+    """A function run on a schedule (an EventBridge rule) rather than by a request or a queue."""
+
+    name: str
+    handler: str  # module under hyperinfer.scheduled exposing `handler(event, context)`
+    schedule: str  # an EventBridge schedule expression: rate(...) or cron(...)
+    description: str = ""
+
+
+SCHEDULED: tuple[ScheduledSpec, ...] = (
+    # Every 5 minutes: a dead request's hold is settled at most this long after it became stale.
+    ScheduledSpec(
+        name="sweep", handler="sweep", schedule="rate(5 minutes)",
+        description="Settles billing reservations that nobody settled (the function died).",
     ),
 )  # fmt: skip
 

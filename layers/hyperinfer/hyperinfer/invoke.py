@@ -26,8 +26,13 @@ class LambdaContext:
 
 
 def invoke(function: str, event: dict[str, Any]) -> dict[str, Any]:
-    from hyperinfer.consumers import BY_NAME, load_handler
+    from hyperinfer import consumers, scheduled
 
-    consumer = BY_NAME.get(function)  # a queue consumer takes an SQS event instead
-    handler = load_handler(consumer) if consumer else lambda_handler(function_app(function))
+    # A queue consumer takes an SQS event, a scheduled function EventBridge's scheduled event.
+    if consumer := consumers.BY_NAME.get(function):
+        handler = consumers.load_handler(consumer)
+    elif job := scheduled.BY_NAME.get(function):
+        handler = scheduled.load_handler(job)
+    else:
+        handler = lambda_handler(function_app(function))
     return handler(event, LambdaContext(function_name=function))

@@ -83,3 +83,22 @@ def report_error(error: GatewayError, request_id: str) -> dict[str, Any]:
     named = error.param and not error.message.startswith(error.param)
     issues = [{"message": f"{error.param}: {error.message}" if named else error.message}]
     return {"message": error.message, "code": code, "issues": issues, "request_id": request_id}
+
+
+def universal_error(error: GatewayError, request_id: str) -> dict[str, Any]:
+    """One body every ingress format's client reads, for answers given before any function runs
+    (API Gateway's gateway responses, which cannot know the route's format).
+
+    It is Anthropic's envelope (``type: error``, ``error.type``), whose ``error`` object also has
+    every field OpenAI's SDK reads from ``error`` (message, type, code, param), and whose top level
+    also has the reporting seeds' ``message``, ``code`` and ``issues``: no client sees a foreign shape.
+    """
+    anthropic = anthropic_error(error, request_id)
+    report = report_error(error, request_id)
+    return {
+        **anthropic,
+        "error": {**anthropic["error"], "param": error.param, "request_id": request_id},
+        "message": report["message"],
+        "code": report["code"],
+        "issues": report["issues"],
+    }

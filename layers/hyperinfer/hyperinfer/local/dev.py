@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hyperinfer.accounts.keys import new_key
-from hyperinfer.function_table import CONSUMERS
+from hyperinfer.function_table import CONSUMERS, SCHEDULED
 from hyperinfer.gateway.runtime import configure
 from hyperinfer.settings import Settings
 
@@ -46,7 +46,7 @@ def serve(settings: Settings, *, port: int, aws_endpoint: str | None = None) -> 
     """Start the emulator (unless one is given), seed it, and serve every route until interrupted."""
     import uvicorn
 
-    from hyperinfer.local import poller
+    from hyperinfer.local import poller, scheduler
     from hyperinfer.local.emulator import Emulator, ensure_resources, use_fake_credentials
     from hyperinfer.web import all_routes_app
 
@@ -62,6 +62,7 @@ def serve(settings: Settings, *, port: int, aws_endpoint: str | None = None) -> 
     key = settings.dev_key or new_key()
     seed_dev_account(settings, key)
     stop_consumers = poller.start(settings)  # the queue consumers, as Lambda's event source mappings
+    stop_schedules = scheduler.start()  # the scheduled functions, as their EventBridge rules
     STATE_FILE.parent.mkdir(exist_ok=True)
     state = {
         "aws_endpoint_url": aws_endpoint,
@@ -81,12 +82,14 @@ def serve(settings: Settings, *, port: int, aws_endpoint: str | None = None) -> 
         f"  dev API key       {key}   (workspace {DEV_WORKSPACE}, $100 of credits)\n"
         f"  OpenAI SDK/Codex  base_url={base}/api/v1\n"
         f"  Anthropic SDK     base_url={base}/api\n"
-        f"  consumers         {', '.join(spec.name for spec in CONSUMERS)} (polling the emulator's queues)",
+        f"  consumers         {', '.join(spec.name for spec in CONSUMERS)} (polling the emulator's queues)\n"
+        f"  scheduled         {', '.join(f'{spec.name} {spec.schedule}' for spec in SCHEDULED)}",
         flush=True,
     )
     try:
         uvicorn.run(all_routes_app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
     finally:
         stop_consumers.set()
+        stop_schedules.set()
         if emulator is not None:
             emulator.stop()
