@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from hyperinfer.gateway.runtime import runtime
+from hyperinfer.observability.handlers import observed_handler
 from hyperinfer.reports.uploads import Uploads
 
 log = logging.getLogger("hyperinfer")
@@ -52,6 +53,7 @@ def _record_handler(record: SQSRecord) -> None:
         raise
 
 
+@observed_handler("report_uploads_ingest")
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     response = process_partial_response(
