@@ -12,10 +12,11 @@ from typing import Any
 import httpx
 import pytest
 from hyperinfer.gateway.runtime import runtime
+from hyperinfer.invoke import invoke
 from hyperinfer.settings import Settings
 from hyperinfer.web import all_routes_app
 
-from tests.support import UPSTREAM_KEY
+from tests.support import REPO, UPSTREAM_KEY
 
 KEY_A = "sk-hi-observability-key-a-0123456789abcdef"
 KEY_B = "sk-hi-observability-key-b-0123456789abcdef"
@@ -182,3 +183,21 @@ def test_emf_for_a_billed_request_and_for_errors(
     assert (value(provider_doc, "Errors"), value(provider_doc, "ServerErrors")) == (1, 1)
     requests = [d for d in documents if "Requests" in d]
     assert len(requests) == 3 and sum("model" in d for d in requests) == 2  # no model: refused before routing
+
+
+def test_a_consumer_invocation_is_logged_with_each_records_workspace(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sample = json.loads((REPO / "events/report_ingest/poison.json").read_text())
+    invoke("report_ingest", sample)
+    output = lines(capsys.readouterr().out)
+    [invocation] = [line for line in output if line.get("message") == "invocation"]
+    assert (invocation["function"], invocation["records"], invocation["failures"]) == ("report_ingest", 3, 2)
+    assert invocation["request_id"] == invocation["function_request_id"]  # the Lambda request id
+    failed = {line["message_id"]: line for line in output if line.get("message") == "report message failed"}
+    unparseable, invalid = (record["messageId"] for record in sample["Records"][1:])
+    assert "workspace" not in failed[unparseable]  # the record before it named one: it does not linger
+    assert failed[invalid]["workspace"] == "ws_events"
+    assert {line["request_id"] for line in failed.values()} == {invocation["request_id"]}
+    [document] = [line for line in output if "_aws" in line]
+    assert (document["function"], value(document, "Requests")) == ("report_ingest", 1)
