@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hyperinfer.gateway.runtime import runtime
+from hyperinfer.gateway.runtime import configure
 from hyperinfer.invoke import invoke
 from hyperinfer.settings import Settings
 from hyperinfer.web import all_routes_app
@@ -26,7 +26,7 @@ MODEL_A, MODEL_B = "openai/gpt-4.1-mini", "openai/gpt-4o-mini"
 
 @pytest.fixture(scope="module")
 def workspaces(settings: Settings) -> dict[str, str]:
-    accounts = runtime().accounts
+    accounts = configure(settings).accounts  # tests before may have configured another runtime
     for workspace, key in (("ws_obs_a", KEY_A), ("ws_obs_b", KEY_B)):
         accounts.create_workspace(workspace, workspace)
         accounts.add_credits(workspace, 10_000_000, f"seed-{workspace}")
