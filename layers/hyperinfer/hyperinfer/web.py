@@ -75,10 +75,8 @@ def _envelope_for_path(specs: tuple[FunctionSpec, ...], path: str) -> Envelope:
 
 
 def build_app(specs: Iterable[FunctionSpec], name: str = "hyperinfer") -> Starlette:
-    from hyperinfer.observability.logs import configure_logging
-    from hyperinfer.observability.middleware import ObservabilityMiddleware
+    from hyperinfer.observability.middleware import instrument
 
-    configure_logging()
     specs = tuple(specs)
     app = Starlette()
     for spec in specs:
@@ -91,7 +89,7 @@ def build_app(specs: Iterable[FunctionSpec], name: str = "hyperinfer") -> Starle
         return error_response(error, request_id_of(request), _envelope_for_path(specs, request.url.path))
 
     app.add_exception_handler(HTTPException, unknown_route)
-    app.add_middleware(ObservabilityMiddleware, function=name)
+    instrument(app, name)
     app.add_middleware(RequestIdMiddleware)  # added last: outermost, so the id exists for every log line
     return app
 

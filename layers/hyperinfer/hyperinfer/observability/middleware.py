@@ -9,13 +9,23 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hyperinfer.observability.context import Observed, observing
+from hyperinfer.observability.logs import configure_logging
 from hyperinfer.observability.metrics import emit_request_metrics
-from hyperinfer.observability.tracing import invocation_of, request_segment
+from hyperinfer.observability.tracing import invocation_of, request_segment, tracer
 
 log = logging.getLogger("hyperinfer")
+
+
+def instrument(app: Starlette, function: str) -> None:
+    """Logging configured, the Tracer built (when on) while the function initialises, and the
+    middleware added; the caller adds the request-id middleware after it, outside."""
+    configure_logging()
+    tracer()
+    app.add_middleware(ObservabilityMiddleware, function=function)
 
 
 def access_fields(observed: Observed) -> dict[str, Any]:
@@ -81,7 +91,8 @@ def _lambda_request_id(scope: Scope, headers: dict[str, str]) -> str | None:
     context = scope.get("aws.context")  # Mangum puts the Lambda context here
     if context is not None:
         return str(getattr(context, "aws_request_id", "")) or None
-    request_id = invocation_of(headers).get("request_id")  # the Web Adapter's header
+    invocation = invocation_of(headers)  # the Web Adapter's header
+    request_id = invocation.get("request_id") or invocation.get("aws_request_id")
     return str(request_id) if request_id else None
 
 
