@@ -11,8 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
+from hyperinfer import aws
 from hyperinfer.gateway.runtime import configure
 from hyperinfer.invoke import invoke
+from hyperinfer.reports.layout import upload_key
 from hyperinfer.settings import Settings
 from hyperinfer.web import all_routes_app
 
@@ -201,3 +203,18 @@ def test_a_consumer_invocation_is_logged_with_each_records_workspace(
     assert {line["request_id"] for line in failed.values()} == {invocation["request_id"]}
     [document] = [line for line in output if "_aws" in line]
     assert (document["function"], value(document, "Requests")) == ("report_ingest", 1)
+
+
+def test_an_uploads_log_lines_name_the_workspace_its_key_belongs_to(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = upload_key("ws_obs_upload", "d4" * 16)  # never minted: ingestion refuses it, and says so
+    aws.s3(settings).put_object(Bucket=settings.report_bucket_name, Key=key, Body=b"{}\n")
+    sample = json.loads((REPO / "events/report_uploads_ingest/object-created.json").read_text())
+    notification = json.loads(sample["Records"][0]["body"])
+    notification["Records"][0]["s3"]["object"]["key"] = key
+    sample["Records"][0]["body"] = json.dumps(notification)
+    assert invoke("report_uploads_ingest", sample) == {"batchItemFailures": []}
+    [ingested] = [line for line in lines(capsys.readouterr().out) if line.get("message") == "upload ingested"]
+    assert (ingested["workspace"], ingested["state"]) == ("ws_obs_upload", "failed")
+    assert ingested["function"] == "report_uploads_ingest"
