@@ -93,4 +93,4 @@ class Api(Construct):
             CustomDomain(self, "Domain", rest_api=self.rest_api, config=config) if config.has_domain else None
         )
         if self.domain is not None:
-            CfnOutput(scope, "CustomUrl", value=self.domain.url, description="The API at the custom domain.")
+            CfnOutput(scope, "DomainUrl", value=self.domain.url, description="The API at the custom domain.")

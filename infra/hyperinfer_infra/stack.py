@@ -126,7 +126,7 @@ class HyperInferStack(Stack):
             acknowledge(granted, table_rules(data.table))
         for granted in reporting:
             acknowledge(granted, bucket_rules(data.report_bucket))
-        # RestApi already outputs its stage URL ("...Endpoint"); Api adds CustomUrl with a domain.
+        # RestApi already outputs its stage URL ("...Endpoint"); Api adds DomainUrl with a domain.
         api = Api(self, "Api", functions=gateway_functions, config=config)
         Observability(
             self,

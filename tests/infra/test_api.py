@@ -122,7 +122,7 @@ def test_every_environment_has_its_domain_in_its_zone_without_a_look_up(
         assert certificate["Properties"]["DomainValidationOptions"] == [
             {"DomainName": domain, "HostedZoneId": PLACEHOLDER_ZONE_ID}
         ]
-        assert built.json["Outputs"]["CustomUrl"]["Value"] == f"https://{domain}/"
+        assert built.json["Outputs"]["DomainUrl"]["Value"] == f"https://{domain}/"
 
 
 def test_the_custom_domain_is_regional_tls12_mapped_to_the_stage_with_an_alias(resources: Resources) -> None:

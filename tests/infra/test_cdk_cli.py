@@ -47,4 +47,4 @@ def test_cdk_synth_with_the_pinned_cli(tmp_path: Path) -> None:
     [record] = [r for r in template["Resources"].values() if r["Type"] == "AWS::Route53::RecordSet"]
     assert record["Properties"]["HostedZoneId"] == "Z0123456789ABC"
     assert record["Properties"]["Name"] == "gw.example.org."
-    assert template["Outputs"]["CustomUrl"]["Value"] == "https://gw.example.org/"
+    assert template["Outputs"]["DomainUrl"]["Value"] == "https://gw.example.org/"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import boto3
 import httpx
@@ -11,6 +12,7 @@ from hyperinfer.api_schemas import ModelList, OpenAIError, Readiness
 from hyperinfer.errors import ErrorCode
 
 from tests.integration.conftest import DEV_KEY, Gateway
+from tests.support import UPSTREAM_KEY
 
 
 def test_state_file_points_other_commands_at_the_same_emulator(gateway: Gateway) -> None:
@@ -76,3 +78,29 @@ def test_unknown_route_and_wrong_method_are_404_not_found(gateway: Gateway) -> N
         assert response.status_code == 404
         error = OpenAIError.model_validate(response.json()).error
         assert error.code == "not_found" and error.request_id == response.headers["x-request-id"]
+
+
+def test_the_dev_log_keys_each_request_and_holds_no_key_or_prompt(gateway: Gateway) -> None:
+    prompt = "dev-log canary prompt 41c7"
+    response = httpx.post(
+        f"{gateway.openai_base}/chat/completions",
+        json={"model": "openai/gpt-4.1-mini", "messages": [{"role": "user", "content": prompt}]},
+        headers={"Authorization": f"Bearer {DEV_KEY}"},
+        timeout=20,
+    )
+    assert response.status_code == 200
+    request_id = response.headers["x-request-id"]
+    deadline = time.monotonic() + 5
+    while request_id not in gateway.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # The banner prints the dev key on purpose; the log lines are the JSON ones.
+    logged = [line for line in gateway.log.read_text().splitlines() if line.startswith("{")]
+    assert not any(secret in line for line in logged for secret in (DEV_KEY, UPSTREAM_KEY, prompt))
+    [access] = [json.loads(line) for line in logged if request_id in line]
+    assert access["message"] == "request" and access["status"] == 200
+    assert (access["workspace"], access["model"], access["function"]) == (
+        "ws_dev",
+        "openai/gpt-4.1-mini",
+        "chat_completions",
+    )
+    assert not any('"_aws"' in line for line in logged)  # no EMF documents locally

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -45,7 +46,9 @@ def _invoke(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"aws_endpoint_url": state["aws_endpoint_url"]})
     configure(settings)
     event = json.loads(Path(args.event).read_text())
-    print(json.dumps(invoke(args.function, event), indent=2))
+    with contextlib.redirect_stdout(sys.stderr):  # the handler's logs and metrics; stdout: the response
+        response = invoke(args.function, event)
+    print(json.dumps(response, indent=2))
     return 0
 
 

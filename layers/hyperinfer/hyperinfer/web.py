@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.envelopes import anthropic_error, openai_error, report_error
 from hyperinfer.function_table import FUNCTIONS, Envelope, FunctionSpec, get_function
+from hyperinfer.observability import context as observe
 from hyperinfer.request_context import RequestIdMiddleware, request_id_of
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -46,17 +47,21 @@ def load_handler(spec: FunctionSpec) -> Handler:
     return handle
 
 
-def _guarded(handle: Handler, envelope: Envelope) -> Handler:
+def _guarded(handle: Handler, spec: FunctionSpec) -> Handler:
     """Turn every failure before the response starts into the taxonomy, in the route's envelope."""
+    envelope = spec.envelope
 
     async def endpoint(request: Request) -> Response:
+        observe.note_route(spec.name, spec.route)
         try:
             return await handle(request)
         except GatewayError as error:
+            observe.note_error(error.code)
             return error_response(error, request_id_of(request), envelope)
         except Exception:
             log.exception("unhandled error", extra={"request_id": request_id_of(request)})
             internal = GatewayError(ErrorCode.INTERNAL_ERROR, "The gateway failed to handle this request.")
+            observe.note_error(internal.code)
             return error_response(internal, request_id_of(request), envelope)
 
     return endpoint
@@ -69,35 +74,41 @@ def _envelope_for_path(specs: tuple[FunctionSpec, ...], path: str) -> Envelope:
     return Envelope.OPENAI
 
 
-def build_app(specs: Iterable[FunctionSpec]) -> Starlette:
+def build_app(specs: Iterable[FunctionSpec], name: str = "hyperinfer") -> Starlette:
+    from hyperinfer.observability.middleware import instrument
+
     specs = tuple(specs)
     app = Starlette()
     for spec in specs:
-        app.router.add_route(spec.route, _guarded(load_handler(spec), spec.envelope), methods=[spec.method])
+        app.router.add_route(spec.route, _guarded(load_handler(spec), spec), methods=[spec.method])
 
     async def unknown_route(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         error = GatewayError(ErrorCode.NOT_FOUND, f"No route {request.method} {request.url.path}.")
+        observe.note_error(error.code)
         return error_response(error, request_id_of(request), _envelope_for_path(specs, request.url.path))
 
     app.add_exception_handler(HTTPException, unknown_route)
-    app.add_middleware(RequestIdMiddleware)
+    instrument(app, name)
+    app.add_middleware(RequestIdMiddleware)  # added last: outermost, so the id exists for every log line
     return app
 
 
 def function_app(name: str) -> Starlette:
     """The app of one Lambda function: its single route."""
-    return build_app([get_function(name)])
+    return build_app([get_function(name)], name)
 
 
 def all_routes_app() -> Starlette:
     """Every function's route on one app, as ``hyperinfer dev`` serves them."""
-    return build_app(FUNCTIONS)
+    return build_app(FUNCTIONS, "hyperinfer")
 
 
 def lambda_handler(app: Starlette) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    """A buffered Lambda handler for an API Gateway REST proxy event."""
+    """A buffered Lambda handler for an API Gateway REST proxy event (traced when tracing is on)."""
     from mangum import Mangum
 
-    handler: Callable[[dict[str, Any], Any], dict[str, Any]] = Mangum(app, lifespan="off")
+    from hyperinfer.observability.tracing import traced_handler
+
+    handler: Callable[[dict[str, Any], Any], dict[str, Any]] = traced_handler(Mangum(app, lifespan="off"))
     return handler

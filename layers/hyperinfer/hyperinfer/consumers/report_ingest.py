@@ -14,6 +14,8 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from hyperinfer.gateway.runtime import runtime
+from hyperinfer.observability import context as observe
+from hyperinfer.observability.handlers import observed_handler
 from hyperinfer.reports.message import ReportMessage
 from hyperinfer.reports.models import to_record, validate_report
 from hyperinfer.reports.queue import load_report
@@ -26,6 +28,7 @@ def store_message(body: str) -> bool:
     """Store the report a queue message carries; True if new, False if it was stored before."""
     settings = runtime().settings
     message = ReportMessage.model_validate_json(body)
+    observe.note_workspace(message.workspace_id)
     report = validate_report(message.format, load_report(settings, message))
     record = to_record(
         report,
@@ -40,6 +43,7 @@ def store_message(body: str) -> bool:
 
 
 def _record_handler(record: SQSRecord) -> None:
+    observe.note_workspace(None)  # each record names its own
     try:
         store_message(record.body)
     except Exception as error:
@@ -50,6 +54,7 @@ def _record_handler(record: SQSRecord) -> None:
         raise
 
 
+@observed_handler("report_ingest")
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     # A processor per invocation: it keeps per-batch state, and in-process callers may overlap.
     # With every record failed it still answers (all of them listed) instead of raising.

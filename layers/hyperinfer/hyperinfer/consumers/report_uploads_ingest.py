@@ -16,6 +16,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from hyperinfer.gateway.runtime import runtime
+from hyperinfer.observability import context as observe
+from hyperinfer.observability.handlers import observed_handler
+from hyperinfer.reports.layout import parse_upload_key
 from hyperinfer.reports.uploads import Uploads
 
 log = logging.getLogger("hyperinfer")
@@ -41,6 +44,8 @@ def _record_handler(record: SQSRecord) -> None:
     uploads = Uploads(runtime().settings)
     try:
         for bucket, key in created_objects(record.body):
+            parsed = parse_upload_key(key)
+            observe.note_workspace(parsed[0] if parsed else None)
             status = uploads.ingest(bucket, key)
             if status is not None:
                 log.info("upload ingested", extra={"key": key, **status})
@@ -52,6 +57,7 @@ def _record_handler(record: SQSRecord) -> None:
         raise
 
 
+@observed_handler("report_uploads_ingest")
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     response = process_partial_response(

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from hyperinfer.accounts.keys import ApiKey
 from hyperinfer.accounts.store import AccountStore
 from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.observability import context as observe
 
 MAX_KEY_LENGTH = 256
 
@@ -39,4 +40,5 @@ async def authenticate(request: Request, accounts: AccountStore) -> ApiKey:
     found = await run_in_threadpool(accounts.find_key, key)
     if found is None or found.revoked:
         raise GatewayError(ErrorCode.INVALID_API_KEY, "Invalid API key.")
+    observe.note_workspace(found.workspace_id)
     return found

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from hyperinfer.catalog import Provider
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.gateway.runtime import Runtime
+from hyperinfer.observability.redact import register_secret
 from hyperinfer.secrets import json_field
 
 
@@ -40,5 +41,7 @@ async def internal_token(rt: Runtime) -> str | None:
     if rt.settings.internal_token:
         return rt.settings.internal_token
     if rt.settings.internal_token_secret:
-        return await read_secret(rt, rt.settings.internal_token_secret)
+        token = await read_secret(rt, rt.settings.internal_token_secret)
+        register_secret(token)  # never in a log line, even if a client echoes it back
+        return token
     return None

@@ -21,6 +21,7 @@ from hyperinfer.accounts.store import now_iso
 from hyperinfer.catalog import Model
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.ir.usage import Usage
+from hyperinfer.observability import context as observe
 
 CHARS_PER_TOKEN = 4  # for output a client saw but no usage reported: the usual English average
 
@@ -57,6 +58,7 @@ class Meter:
         """Hold the worst case; returns the output cap to send upstream. Without a client cap the
         gateway caps the call at what the balance can pay for, so the hold is a true bound."""
         self.model = model
+        observe.note_model(model.slug, self.ingress_format)
         if self.api_key.models and model.slug not in self.api_key.models:
             raise GatewayError(
                 ErrorCode.MODEL_NOT_ALLOWED, f"model: this key may not use {model.slug!r}.", param="model"
@@ -100,6 +102,10 @@ class Meter:
             return
         self.done = True
         cost = cost_micro_usd(usage, self.model.pricing) if self.model and status != "error" else 0
+        if error_code is None:
+            observe.note_billed(usage.prompt_tokens, usage.output_tokens, cost)
+        else:
+            observe.note_error(error_code)
         generation = Generation(
             id=self.request_id,
             workspace_id=self.api_key.workspace_id,

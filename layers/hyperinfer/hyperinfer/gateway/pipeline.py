@@ -31,6 +31,8 @@ from hyperinfer.gateway.runtime import Runtime, runtime
 from hyperinfer.gateway.upstream import UpstreamCall, open_stream, post_json
 from hyperinfer.gateway.upstreams import upstream_for
 from hyperinfer.ir.usage import Usage
+from hyperinfer.observability import context as observe
+from hyperinfer.observability.redact import register_secret
 from hyperinfer.providers.target import Target
 from hyperinfer.providers.transport import client
 from hyperinfer.request_context import request_id_of
@@ -94,7 +96,9 @@ async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes,
         )
     model, provider = resolve(rt, payload["model"])
     meter.model = model
+    observe.note_model(model.slug, ingress.name)
     api_key = await provider_api_key(rt, model.provider, provider)
+    register_secret(api_key)
     native = provider.kind is ingress.native
     # Decoded before reserving: a request the translation refuses costs no DynamoDB round trip.
     ir_request = None if native else ingress.decode(parsed)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,8 @@ def serve(settings: Settings, *, port: int, aws_endpoint: str | None = None) -> 
     from hyperinfer.web import all_routes_app
 
     use_fake_credentials()
+    # Readable locally: the JSON log lines stay, the EMF documents (one or two per request) go.
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     emulator = None
     if aws_endpoint is None:
         emulator = Emulator()
