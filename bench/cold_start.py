@@ -35,6 +35,7 @@ LAYER = REPO / "build" / "layer-x86_64"
 SAMPLE_KEY = "sk-hi-sample-event-key-do-not-use-in-production"
 INTERNAL_TOKEN = "sample-internal-token"  # noqa: S105 - the sample events' token
 TABLE = "coldstart"
+MARK = "COLDSTART "
 # The event each function is measured on: its first successful request.
 EVENTS = {
     "chat_completions": "completion.json",
@@ -99,7 +100,7 @@ else:
     status = app.handler(event, Context())["statusCode"]
 t2 = time.perf_counter()
 timings = {"import_ms": (t1 - t0) * 1000, "request_ms": (t2 - t1) * 1000, "status": status}
-print(json.dumps(timings), flush=True)
+print("COLDSTART " + json.dumps(timings), flush=True)
 """
 
 
@@ -116,7 +117,7 @@ def event_for(name: str) -> Path:
     return folder / chosen if chosen else sorted(folder.glob("*.json"))[0]
 
 
-def prepare(workdir: Path) -> dict[str, str]:
+def prepare(workdir: Path, *, tracer: bool) -> dict[str, str]:
     """Start moto and the fake provider, seed the sample key; the children's environment."""
     import yaml
     from hyperinfer.gateway.runtime import configure
@@ -158,7 +159,9 @@ def prepare(workdir: Path) -> dict[str, str]:
         "OPENAI_API_KEY": "sk-fake-upstream",
         "ANTHROPIC_API_KEY": "sk-fake-upstream",
         "POWERTOOLS_METRICS_NAMESPACE": "HyperInfer",
-        "POWERTOOLS_TRACE_DISABLED": os.environ.get("POWERTOOLS_TRACE_DISABLED", "true"),
+        "POWERTOOLS_TRACE_DISABLED": "false" if tracer else "true",
+        # Powertools (and our tracing switch) only trace inside Lambda, which this variable marks.
+        "LAMBDA_TASK_ROOT": str(workdir),
     }
 
 
@@ -175,12 +178,16 @@ def measure(python: str, name: str, mode: str, env: dict[str, str]) -> dict[str,
     ) as child:
         assert child.stdout is not None and child.stderr is not None
         # The clock stops at the answer, not at exit: interpreter shutdown is not the client's wait.
-        line = child.stdout.readline()
+        # Log lines (JSON, on stdout as on Lambda) come first; the probe's own line is marked.
+        line = ""
+        for line in child.stdout:
+            if line.startswith(MARK):
+                break
         wall = (time.perf_counter() - started) * 1000
         stderr = child.stderr.read()
-    if child.returncode != 0 or not line:
+    if child.returncode != 0 or not line.startswith(MARK):
         raise SystemExit(f"{name} failed:\n{stderr[-3000:]}")
-    result: dict[str, float] = json.loads(line)
+    result: dict[str, float] = json.loads(line.removeprefix(MARK))
     # Some functions' only sample is a refusal (generation: an unknown id), still a full request.
     if not 200 <= result["status"] < 500:
         raise SystemExit(f"{name} answered {result['status']} on {event.name}:\n{stderr[-2000:]}")
@@ -192,6 +199,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-build", action="store_true", help="reuse build/layer-x86_64 as it is")
     parser.add_argument("--only", default="", help="comma-separated function names")
+    parser.add_argument(
+        "--tracer",
+        choices=["on", "off"],
+        default="on",
+        help="Powertools Tracer (X-Ray SDK), as config.py sets it",
+    )
     args = parser.parse_args()
 
     from build_layer import build, find_python312
@@ -203,8 +216,11 @@ def main() -> None:
         build(LAYER, "x86_64")
     only = {n for n in args.only.split(",") if n}
     with tempfile.TemporaryDirectory() as tmp:
-        env = prepare(Path(tmp))
-        print(f"python {python}, layer {LAYER.relative_to(REPO)}, median of {args.runs} fresh processes")
+        env = prepare(Path(tmp), tracer=args.tracer == "on")
+        print(
+            f"python {python}, layer {LAYER.relative_to(REPO)}, tracer {args.tracer}, "
+            f"median of {args.runs} fresh processes"
+        )
         print(f"{'function':<24}{'mode':<11}{'wall ms':>9}{'min':>8}{'import':>9}{'request':>9}{'status':>8}")
         worst = 0.0
         for name, mode in functions():
