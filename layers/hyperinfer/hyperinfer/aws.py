@@ -10,6 +10,7 @@ only the reporting functions use it, and only for large bodies and uploads.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -58,7 +59,17 @@ def secretsmanager(settings: Settings) -> Any:
 
 
 def s3(settings: Settings) -> Any:
-    return _s3(settings.aws_region, settings.aws_endpoint_url)
+    """Built on first use, not when a store is: most report requests never touch S3 (only bodies
+    over the queue's or the item's limit do), and creating the boto3 client costs ~0.3 s."""
+    return _Deferred(lambda: _s3(settings.aws_region, settings.aws_endpoint_url))
+
+
+class _Deferred:
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._make(), name)  # _s3 is cached, so this builds the client once
 
 
 @lru_cache(maxsize=4)
