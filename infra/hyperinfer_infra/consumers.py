@@ -4,18 +4,14 @@ mapping that reports partial batch failures (the handlers answer ``batchItemFail
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 from aws_cdk import Duration
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from hyperinfer.function_table import ConsumerSpec
 
-from hyperinfer_infra.config import EnvConfig
-from hyperinfer_infra.lambdas import python_function
-from hyperinfer_infra.secrets import Secrets
+from hyperinfer_infra.lambdas import FunctionKit, python_function
 
 # How long one batch may take, per queue: a report is one transaction; an upload is a whole file
 # (up to upload_max_bytes of lines, stored 10 at a time).
@@ -36,31 +32,18 @@ class ConsumerFunction(Construct):
     """The Lambda of one ``ConsumerSpec`` (``functions/<name>/app.handler``) and its event source."""
 
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        spec: ConsumerSpec,
-        queue: sqs.IQueue,
-        code_dir: Path,
-        layer: lambda_.ILayerVersion,
-        environment: Mapping[str, str],
-        config: EnvConfig,
-        secrets: Secrets,
+        self, scope: Construct, construct_id: str, *, spec: ConsumerSpec, queue: sqs.IQueue, kit: FunctionKit
     ) -> None:
         super().__init__(scope, construct_id)
         self.spec = spec
+        config = kit.config
         self.function = python_function(
             self,
+            kit,
             name=spec.name,
             description=spec.description,
-            code_dir=code_dir,
             handler="app.handler",
-            layers=[layer],
             timeout=CONSUMER_TIMEOUTS[spec.queue],
-            environment=environment,
-            config=config,
-            secrets=secrets,
         )
         # Also grants the function sqs:ReceiveMessage/DeleteMessage on the queue. The maximum
         # concurrency caps the consumer without reserving any of the account's pool (see EnvConfig):

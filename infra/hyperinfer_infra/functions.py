@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_apigateway as apigateway
@@ -13,8 +12,7 @@ from constructs import Construct
 from hyperinfer.function_table import Envelope, FunctionSpec, InvokeMode
 
 from hyperinfer_infra.config import EnvConfig
-from hyperinfer_infra.lambdas import python_function
-from hyperinfer_infra.secrets import Secrets
+from hyperinfer_infra.lambdas import FunctionKit, python_function
 
 # AWS Lambda Web Adapter, published by AWS in every commercial region under this account.
 WEB_ADAPTER_ACCOUNT = "753240598075"
@@ -62,36 +60,21 @@ def mode_timeout(mode: InvokeMode, config: EnvConfig) -> Duration:
 class GatewayFunction(Construct):
     """The Lambda serving one ``FunctionSpec`` from ``functions/<name>/`` plus the shared layer."""
 
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        spec: FunctionSpec,
-        code_dir: Path,
-        layer: lambda_.ILayerVersion,
-        environment: Mapping[str, str],
-        config: EnvConfig,
-        secrets: Secrets,
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, spec: FunctionSpec, kit: FunctionKit) -> None:
         super().__init__(scope, construct_id)
+        config = kit.config
         self.spec = spec
         self.profile = PROFILES[spec.mode]
         self.timeout = mode_timeout(spec.mode, config)
-        layers = [layer]
-        if self.profile.uses_web_adapter:
-            layers.append(web_adapter_layer(self))
         self.function = python_function(
             self,
+            kit,
             name=spec.name,
             description=spec.description,
-            code_dir=code_dir,
             handler=self.profile.handler,
-            layers=layers,
             timeout=self.timeout,
-            environment={**environment, **self.profile.environment},
-            config=config,
-            secrets=secrets,
+            extra_layers=[web_adapter_layer(self)] if self.profile.uses_web_adapter else [],
+            extra_environment=self.profile.environment,
             needs=spec.secrets,
             # Only the reporting API is capped (see EnvConfig): the gateway keeps the unreserved pool.
             reserved_concurrency=config.report_api_concurrency if spec.envelope is Envelope.REPORT else None,

@@ -4,6 +4,7 @@ environment's retention, tracing, the Powertools settings and the secrets its sp
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from aws_cdk import Duration
@@ -29,22 +30,34 @@ def powertools_environment(function_name: str, config: EnvConfig) -> dict[str, s
     }
 
 
+@dataclass(frozen=True, slots=True)
+class FunctionKit:
+    """What the stack hands every function construct: the one layer, the common environment, the
+    environment's settings, the secrets, and where the ``functions/<name>/`` folders are."""
+
+    layer: lambda_.ILayerVersion
+    environment: Mapping[str, str]
+    config: EnvConfig
+    secrets: Secrets
+    functions_dir: Path
+
+
 def python_function(
     scope: Construct,
+    kit: FunctionKit,
     *,
     name: str,
     description: str,
-    code_dir: Path,
     handler: str,
-    layers: Sequence[lambda_.ILayerVersion],
     timeout: Duration,
-    environment: Mapping[str, str],
-    config: EnvConfig,
-    secrets: Secrets,
+    extra_layers: Sequence[lambda_.ILayerVersion] = (),
+    extra_environment: Mapping[str, str] | None = None,
     needs: Sequence[Secret] = (),
     reserved_concurrency: int | None = None,
 ) -> lambda_.Function:
     """``scope/Function``: the Lambda of ``functions/<name>/``, reading exactly the secrets it needs."""
+    config, secrets = kit.config, kit.secrets
+    environment = {**kit.environment, **(extra_environment or {})}
     # An explicit log group, because the function's `log_retention` needs a custom resource.
     log_group = logs.LogGroup(
         scope, "Logs", retention=config.log_retention, removal_policy=config.removal_policy
@@ -55,9 +68,9 @@ def python_function(
         description=description or name,
         runtime=lambda_.Runtime.PYTHON_3_12,
         architecture=lambda_.Architecture.ARM_64,
-        code=lambda_.Code.from_asset(str(code_dir), exclude=["__pycache__", "*.pyc"]),
+        code=lambda_.Code.from_asset(str(kit.functions_dir / name), exclude=["__pycache__", "*.pyc"]),
         handler=handler,
-        layers=list(layers),
+        layers=[kit.layer, *extra_layers],
         memory_size=config.memory_size,
         timeout=timeout,
         environment={**environment, **powertools_environment(name, config), **secrets.environment(needs)},

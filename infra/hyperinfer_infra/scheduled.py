@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-
 from aws_cdk import Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 from hyperinfer.function_table import ScheduledSpec
 
-from hyperinfer_infra.config import EnvConfig
-from hyperinfer_infra.lambdas import python_function
-from hyperinfer_infra.secrets import Secrets
+from hyperinfer_infra.lambdas import FunctionKit, python_function
 
 # A sweep queries eight partitions and settles what it finds; a minute is ample, and shorter than
 # the schedule, so runs never overlap.
@@ -22,32 +16,17 @@ SCHEDULED_TIMEOUT = Duration.minutes(1)
 
 
 class ScheduledFunction(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        spec: ScheduledSpec,
-        code_dir: Path,
-        layer: lambda_.ILayerVersion,
-        environment: Mapping[str, str],
-        config: EnvConfig,
-        secrets: Secrets,
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, spec: ScheduledSpec, kit: FunctionKit) -> None:
         super().__init__(scope, construct_id)
         self.spec = spec
         self.function = python_function(
             self,
+            kit,
             name=spec.name,
             description=spec.description,
-            code_dir=code_dir,
             handler="app.handler",
-            layers=[layer],
             timeout=SCHEDULED_TIMEOUT,
-            environment=environment,
-            config=config,
-            secrets=secrets,
-            reserved_concurrency=config.sweep_concurrency,
+            reserved_concurrency=kit.config.sweep_concurrency,
         )
         # The target adds the lambda:InvokeFunction permission for events.amazonaws.com on this rule.
         # No retries: the next run (minutes later) finds whatever this one left.

@@ -24,6 +24,7 @@ from hyperinfer_infra.config import EnvConfig
 from hyperinfer_infra.consumers import ConsumerFunction
 from hyperinfer_infra.data import Data
 from hyperinfer_infra.functions import GatewayFunction
+from hyperinfer_infra.lambdas import FunctionKit
 from hyperinfer_infra.nag import acknowledge, bucket_rules, table_rules
 from hyperinfer_infra.observability import Observability
 from hyperinfer_infra.scheduled import ScheduledFunction
@@ -69,6 +70,7 @@ class HyperInferStack(Stack):
             # Settings.aws_region has its own default; it must follow the deployed region.
             "HYPERINFER_AWS_REGION": self.region,
         }
+        kit = FunctionKit(layer, environment, config, secrets, functions_dir)
         every: list[tuple[str, lambda_.Function]] = []
         reporting: list[lambda_.Function] = []  # granted the report bucket
         gateway_functions = []
@@ -77,11 +79,7 @@ class HyperInferStack(Stack):
                 self,
                 function_construct_id(spec.name),
                 spec=spec,
-                code_dir=functions_dir / spec.name,
-                layer=layer,
-                environment=environment,
-                config=config,
-                secrets=secrets,
+                kit=kit,
             )
             data.table.grant_read_write_data(function.function)
             data.report_queue.grant_send_messages(function.function)
@@ -97,11 +95,7 @@ class HyperInferStack(Stack):
                 function_construct_id(consumer.name),
                 spec=consumer,
                 queue=data.queues[consumer.queue],
-                code_dir=functions_dir / consumer.name,
-                layer=layer,
-                environment=environment,
-                config=config,
-                secrets=secrets,
+                kit=kit,
             )
             data.table.grant_read_write_data(consumer_function.function)
             data.report_bucket.grant_read(consumer_function.function)
@@ -113,11 +107,7 @@ class HyperInferStack(Stack):
                 self,
                 function_construct_id(job.name),
                 spec=job,
-                code_dir=functions_dir / job.name,
-                layer=layer,
-                environment=environment,
-                config=config,
-                secrets=secrets,
+                kit=kit,
             )
             # The sweep reads open reservations and settles them: the table, nothing else.
             data.table.grant_read_write_data(scheduled_function.function)
