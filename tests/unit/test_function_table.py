@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from types import ModuleType
 
 import pytest
@@ -78,3 +79,11 @@ def test_events_folder_has_samples_for_every_function() -> None:
     names = ALL_NAMES
     assert sorted(p.name for p in (REPO / "events").iterdir() if p.is_dir()) == names
     assert all(any((REPO / "events" / name).glob("*.json")) for name in names)
+
+
+def test_the_readme_lists_every_function_with_its_route() -> None:
+    readme = (REPO / "README.md").read_text()
+    rows = dict(re.findall(r"^\| `(\w+)` \| (.+?) \|", readme, re.M))
+    assert sorted(name for name in rows if name in set(ALL_NAMES)) == ALL_NAMES
+    for spec in FUNCTIONS:
+        assert f"{spec.method} {spec.route}" in rows[spec.name]
