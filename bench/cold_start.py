@@ -104,6 +104,32 @@ print("COLDSTART " + json.dumps(timings), flush=True)
 """
 
 
+# The third-party part of a streaming function's start, with one pydantic model defined (the first
+# model class pays for pydantic's schema machinery): what no change to our own code can remove.
+FLOOR = """
+import asyncio, logging
+import pydantic, pydantic_settings
+class First(pydantic.BaseModel):
+    x: int
+import httpx, starlette.applications, uvicorn.main, uvicorn.protocols.http.h11_impl
+import aws_lambda_powertools.logging, aws_lambda_powertools.metrics
+print("COLDSTART {}", flush=True)
+"""
+FLOOR_NOTE = "asyncio, logging, pydantic, pydantic-settings, httpx, starlette, uvicorn, Powertools"
+
+
+def library_floor_ms(python: str, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    command = [python, "-S", "-c", FLOOR]
+    with subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdout is not None
+        line = child.stdout.readline()  # timed like a function: to the answer, not to the exit
+        elapsed = (time.perf_counter() - started) * 1000
+    if not line.startswith(MARK):
+        raise SystemExit("the library-floor probe failed")
+    return elapsed
+
+
 def functions() -> list[tuple[str, str]]:
     from hyperinfer.function_table import CONSUMERS, FUNCTIONS
 
@@ -235,6 +261,8 @@ def main() -> None:
                 f"{statistics.median(r['request_ms'] for r in runs):>9.0f}{runs[0]['status']:>8.0f}"
             )
         print(f"slowest median: {worst:.0f} ms (target: under 300 ms each)")
+        floor = statistics.median(library_floor_ms(python, env) for _ in range(args.runs))
+        print(f"library floor: {floor:.0f} ms to start python and import the libraries alone ({FLOOR_NOTE})")
 
 
 if __name__ == "__main__":
