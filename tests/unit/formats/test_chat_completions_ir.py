@@ -182,7 +182,8 @@ def test_encoded_response_is_what_the_sdk_expects() -> None:
     choice = completion.choices[0]
     assert choice.finish_reason == "tool_calls" and choice.message.content == "Looking."
     assert choice.message.tool_calls is not None
-    assert json.loads(choice.message.tool_calls[0].function.arguments) == {"city": "Zürich"}  # type: ignore[union-attr]
+    call = choice.message.tool_calls[0]
+    assert call.type == "function" and json.loads(call.function.arguments) == {"city": "Zürich"}
     assert completion.usage is not None and completion.usage.prompt_tokens == 15
     assert completion.usage.prompt_tokens_details is not None
     assert completion.usage.prompt_tokens_details.cached_tokens == 5
