@@ -29,7 +29,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "layers" / "hyperinfer"))
-sys.path.insert(0, str(REPO / "scripts"))
+sys.path.insert(0, str(REPO))
 
 LAYER = REPO / "build" / "layer-x86_64"
 SAMPLE_KEY = "sk-hi-sample-event-key-do-not-use-in-production"
@@ -233,7 +233,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from build_layer import build, find_python312
+    from scripts.build_layer import build, find_python312
 
     python = find_python312()
     if python is None:

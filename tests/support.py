@@ -8,8 +8,19 @@ from typing import Any
 
 import httpx
 import yaml
+from hyperinfer.function_table import (
+    CONSUMERS,
+    FUNCTIONS,
+    SCHEDULED,
+    ConsumerSpec,
+    FunctionSpec,
+    ScheduledSpec,
+)
 
 REPO = Path(__file__).resolve().parents[1]
+# Every Lambda function the tables define, whichever table (request, queue or schedule) it is in.
+AnySpec = FunctionSpec | ConsumerSpec | ScheduledSpec
+ALL_SPECS: tuple[AnySpec, ...] = (*FUNCTIONS, *CONSUMERS, *SCHEDULED)
 UPSTREAM_KEY = "sk-upstream-secret-key-1234567890abcdef"
 UNSET_KEY_VARIABLE = "HYPERINFER_TEST_NEVER_SET_KEY"
 SAMPLE_EVENT_KEY = "sk-hi-sample-event-key-do-not-use-in-production"

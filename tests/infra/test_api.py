@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import anthropic
-import httpx
+import httpx2
 import openai
 import pytest
 from hyperinfer.api_schemas import ReportError
@@ -23,7 +23,7 @@ from tests.infra.support import Resources, of_type, one
 
 # What API Gateway puts in for the $context variables of a gateway response.
 CONTEXT = {"$context.requestId": "c0ffee00-1111-2222-3333-444455556666"}
-SDK_REQUEST = httpx.Request("POST", "https://api.example.com/api/v1/chat/completions")
+SDK_REQUEST = httpx2.Request("POST", "https://api.example.com/api/v1/chat/completions")
 
 
 def stage(resources: Resources) -> dict[str, Any]:
@@ -91,7 +91,7 @@ def test_each_gateway_response_is_a_body_both_sdks_and_report_clients_parse(
     answer = ANSWERS[response_type]
     assert status == HTTP_STATUS[answer.code]
     request_id = CONTEXT["$context.requestId"]
-    response = httpx.Response(status, json=body, request=SDK_REQUEST)
+    response = httpx2.Response(status, json=body, request=SDK_REQUEST)
 
     # The OpenAI SDK reads body["error"]: message, type, code, param.
     error = openai.OpenAI(api_key="k")._make_status_error_from_response(response)

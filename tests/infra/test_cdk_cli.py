@@ -12,6 +12,7 @@ from hyperinfer.function_table import CONSUMERS, FUNCTIONS, SCHEDULED
 from hyperinfer_infra.stack import function_construct_id
 
 from tests.infra.support import REPO_ROOT, make_fake_layer
+from tests.support import ALL_SPECS
 
 CDK = REPO_ROOT / "node_modules" / ".bin" / "cdk"
 CLI_ENV = {"CDK_DISABLE_CLI_TELEMETRY": "true", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
@@ -39,7 +40,7 @@ def test_cdk_synth_with_the_pinned_cli(tmp_path: Path) -> None:
     template = json.loads((out / "HyperInfer-dev.template.json").read_text())
     functions = [lid for lid, res in template["Resources"].items() if res["Type"] == "AWS::Lambda::Function"]
     assert len(functions) == len(FUNCTIONS) + len(CONSUMERS) + len(SCHEDULED)
-    for spec in [*FUNCTIONS, *CONSUMERS, *SCHEDULED]:
+    for spec in ALL_SPECS:
         prefix = f"{function_construct_id(spec.name)}Function"
         assert any(lid.startswith(prefix) for lid in functions), f"no Lambda for {spec.name}"
     [domain] = [r for r in template["Resources"].values() if r["Type"] == "AWS::ApiGateway::DomainName"]

@@ -34,9 +34,10 @@ def test_cfn_lint_finds_nothing(synth: Callable[[str], Synth], env: str) -> None
 def test_cdk_nag_aws_solutions_has_no_unacknowledged_finding(synth: Callable[[str], Synth], env: str) -> None:
     built = synth(env)
     report = AwsSolutionsChecks(built.app).validate_scope(built.stack)
+    # A finding names the construct it is about, or (from a template rule) its logical id.
     found = [
-        f"{violation.rule_name}: {[r.construct_path for r in violation.violating_constructs]}"
-        for violation in report.violations
+        f"{v.rule_name}: {[r.construct_path or r.resource_logical_id for r in v.violating_resources]}"
+        for v in report.violations
     ]
     assert report.success and found == []
 

@@ -14,7 +14,7 @@ ROW = re.compile(r"^#\s+([a-z_]+)\s+([A-Za-z0-9]+Function[0-9A-F]{8})\s*$")
 
 def test_samconfig_lists_every_function_by_its_logical_id(resources: Resources) -> None:
     text = (REPO_ROOT / "samconfig.toml").read_text()
-    listed = dict(m.groups() for line in text.splitlines() if (m := ROW.match(line)))
+    listed = {m[1]: m[2] for line in text.splitlines() if (m := ROW.match(line))}
     deployed = {
         Path(res["Metadata"]["aws:asset:path"]).name: lid
         for lid, res in of_type(resources, "AWS::Lambda::Function").items()

@@ -4,13 +4,13 @@ told of (and allowed to read) exactly the secrets its spec names."""
 from __future__ import annotations
 
 import pytest
-from hyperinfer.function_table import CONSUMERS, FUNCTIONS, SCHEDULED, Secret
+from hyperinfer.function_table import FUNCTIONS, Secret
 from hyperinfer_infra.secrets import ENV_VARS
 from hyperinfer_infra.stack import function_construct_id
 
 from tests.infra.support import Resources, of_type, one, policy_statements
+from tests.support import ALL_SPECS, AnySpec
 
-SPECS = [*FUNCTIONS, *CONSUMERS, *SCHEDULED]
 SECRET_IDS = {Secret.PROVIDER_KEYS: "SecretsProviderKeys", Secret.INTERNAL_TOKEN: "SecretsInternalToken"}
 
 
@@ -30,9 +30,9 @@ def test_two_secrets_named_after_the_environment_with_no_value_in_the_template(r
     assert token["GenerateSecretString"] == {"ExcludePunctuation": True, "PasswordLength": 48}
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
-def test_each_function_knows_and_reads_only_its_own_secrets(resources: Resources, spec: object) -> None:
-    name = spec.name  # type: ignore[attr-defined]
+@pytest.mark.parametrize("spec", ALL_SPECS, ids=lambda spec: spec.name)
+def test_each_function_knows_and_reads_only_its_own_secrets(resources: Resources, spec: AnySpec) -> None:
+    name = spec.name
     needs = set(getattr(spec, "secrets", ()))
     [lid] = [
         lid

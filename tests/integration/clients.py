@@ -109,8 +109,7 @@ def run_chat(gateway: Gateway, model: str, conv: Conversation, *, stream: bool) 
         seen.text = message.content or ""
         seen.reasoning = (message.model_extra or {}).get("reasoning") or ""
         seen.tool_calls = [
-            (c.function.name, json.loads(c.function.arguments))  # type: ignore[union-attr]
-            for c in message.tool_calls or []
+            (c.function.name, json.loads(c.function.arguments)) for c in message.tool_calls or []
         ]
         seen.stop = done.choices[0].finish_reason
         usage = done.usage
@@ -267,7 +266,7 @@ def run_messages(gateway: Gateway, model: str, conv: Conversation, *, stream: bo
         elif block.type == "thinking":
             seen.reasoning += block.thinking
         elif block.type == "tool_use":
-            seen.tool_calls.append((block.name, dict(block.input)))  # type: ignore[call-overload]
+            seen.tool_calls.append((block.name, dict(block.input)))
     usage = done.usage
     seen.cached_tokens = usage.cache_read_input_tokens or 0
     seen.prompt_tokens = usage.input_tokens + seen.cached_tokens + (usage.cache_creation_input_tokens or 0)

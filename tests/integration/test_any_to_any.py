@@ -186,10 +186,12 @@ def test_upstream_errors_arrive_in_the_clients_envelope(
     family = "anthropic" if ingress == "anthropic_messages" else "openai"
     with pytest.raises(ERRORS[family][0]) as caught:
         run(gateway, ingress, kind, Conversation(say=f"[[fake {directive}]]"), stream)
-    assert caught.value.status_code == status  # type: ignore[attr-defined]
-    assert error_body(caught.value)["code"] == code
+    error = caught.value
+    assert isinstance(error, openai.APIStatusError | anthropic.APIStatusError)
+    assert error.status_code == status
+    assert error_body(error)["code"] == code
     if status in (429, 529):
-        assert caught.value.response.headers["retry-after"] in ("7", "3")  # type: ignore[attr-defined]
+        assert error.response.headers["retry-after"] in ("7", "3")
 
 
 @pairs

@@ -8,7 +8,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -201,7 +201,9 @@ def test_a_process_killed_mid_stream_leaves_a_reservation_the_sweep_settles(
     assert sweep(billing, older_than=-10) == []  # nothing settles twice
 
 
-INGRESS_CALLS = {
+# One request per ingress format: (gateway url, API key, extra body fields) -> the response.
+IngressCall = Callable[[str, str, dict[str, str]], httpx.Response]
+INGRESS_CALLS: dict[str, IngressCall] = {
     "chat_completions": lambda url, key, extra: httpx.post(
         f"{url}/api/v1/chat/completions",
         headers={"Authorization": f"Bearer {key}"},

@@ -10,13 +10,17 @@ import openai
 import pytest
 from hyperinfer.catalog import load_catalog
 from hyperinfer.local.fakes.server import REPLY_WORDS, FakeProvider
+from openai.types.chat import ChatCompletionMessageParam
 
 from tests.integration.conftest import DEV_KEY, MAX_BODY, Gateway
 from tests.support import UNSET_KEY_VARIABLE, UPSTREAM_KEY
 
 MODEL = "openai/gpt-4.1-mini"
 REPLY = " ".join(REPLY_WORDS)
-HELLO = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hello"}]
+HELLO: list[ChatCompletionMessageParam] = [
+    {"role": "system", "content": "Be brief."},
+    {"role": "user", "content": "Hello"},
+]
 
 
 def expected_cost(gateway: Gateway, prompt: int, cached: int, completion: int) -> float:
@@ -187,7 +191,7 @@ def test_unknown_model_is_400_invalid_request(gateway: Gateway, fake: FakeProvid
 
 
 def test_body_over_the_limit_is_413(gateway: Gateway) -> None:
-    big = [{"role": "user", "content": "x" * (MAX_BODY + 10)}]
+    big: list[ChatCompletionMessageParam] = [{"role": "user", "content": "x" * (MAX_BODY + 10)}]
     with pytest.raises(openai.APIStatusError) as caught:
         gateway.client().chat.completions.create(model=MODEL, messages=big)
     assert caught.value.status_code == 413
@@ -205,10 +209,12 @@ def test_provider_without_key_is_502_naming_the_variable(gateway: Gateway, fake:
 
 @pytest.mark.parametrize("stream", [False, True])
 def test_upstream_429_keeps_retry_after_and_scrubs_secrets(gateway: Gateway, stream: bool) -> None:
-    messages = [{"role": "user", "content": "[[fake status=429 retry_after=7]]"}]
+    messages: list[ChatCompletionMessageParam] = [
+        {"role": "user", "content": "[[fake status=429 retry_after=7]]"}
+    ]
     with pytest.raises(openai.RateLimitError) as caught:
         result = gateway.client().chat.completions.create(model=MODEL, messages=messages, stream=stream)
-        list(result)  # type: ignore[call-overload]
+        list(result)
     assert caught.value.response.headers["retry-after"] == "7"
     body = caught.value.body
     assert isinstance(body, dict) and body["code"] == "provider_rate_limit"
@@ -229,7 +235,7 @@ def test_upstream_429_keeps_retry_after_and_scrubs_secrets(gateway: Gateway, str
 def test_upstream_failures_map_into_the_taxonomy(
     gateway: Gateway, directive: str, status: int, code: str
 ) -> None:
-    messages = [{"role": "user", "content": f"[[fake {directive}]]"}]
+    messages: list[ChatCompletionMessageParam] = [{"role": "user", "content": f"[[fake {directive}]]"}]
     with pytest.raises(openai.APIStatusError) as caught:
         gateway.client().chat.completions.create(model=MODEL, messages=messages)
     assert caught.value.status_code == status

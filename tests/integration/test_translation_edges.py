@@ -7,12 +7,13 @@ import time
 
 import anthropic
 import httpx
+from anthropic.types import MessageParam
 from hyperinfer.local.fakes.server import FakeProvider
 
 from tests.integration.conftest import DEV_KEY, Gateway
 
 CLAUDE = "anthropic/claude-sonnet-4.5"
-HELLO = [{"role": "user", "content": "Hello"}]
+HELLO: list[MessageParam] = [{"role": "user", "content": "Hello"}]
 
 
 def post(gateway: Gateway, path: str, body: dict[str, object]) -> httpx.Response:

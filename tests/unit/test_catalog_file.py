@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -23,9 +24,10 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="module")
-def raw() -> dict:
+def raw() -> dict[str, Any]:
     with CATALOG_PATH.open("rb") as fh:
-        return yaml.safe_load(fh)
+        loaded: dict[str, Any] = yaml.safe_load(fh)
+    return loaded
 
 
 def _kind(catalog: Catalog, model: Model) -> ProviderKind:
@@ -65,7 +67,7 @@ def test_openai_and_anthropic_models_are_both_present(catalog: Catalog) -> None:
     assert any(_kind(catalog, m) is ProviderKind.OPENAI_RESPONSES for m in catalog.models)
 
 
-def test_prices_are_quoted_strings_in_the_file(raw: dict) -> None:
+def test_prices_are_quoted_strings_in_the_file(raw: dict[str, Any]) -> None:
     # A bare 0.075 in YAML becomes a float before pydantic sees it; quoting keeps the decimal exact.
     for entry in raw["models"]:
         for field in PRICE_FIELDS:
@@ -73,7 +75,7 @@ def test_prices_are_quoted_strings_in_the_file(raw: dict) -> None:
             assert value is None or isinstance(value, str), (entry["slug"], field, value)
 
 
-def test_loaded_prices_equal_the_written_decimals(catalog: Catalog, raw: dict) -> None:
+def test_loaded_prices_equal_the_written_decimals(catalog: Catalog, raw: dict[str, Any]) -> None:
     by_slug = {m.slug: m for m in catalog.models}
     for entry in raw["models"]:
         model = by_slug[entry["slug"]]

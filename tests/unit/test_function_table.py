@@ -9,9 +9,7 @@ from types import ModuleType
 
 import pytest
 from hyperinfer.function_table import (
-    CONSUMERS,
     FUNCTIONS,
-    SCHEDULED,
     FunctionSpec,
     InvokeMode,
     get_function,
@@ -19,9 +17,9 @@ from hyperinfer.function_table import (
 from hyperinfer.web import all_routes_app
 from starlette.routing import Route
 
-from tests.support import REPO
+from tests.support import ALL_SPECS, REPO
 
-ALL_NAMES = sorted(s.name for s in (*FUNCTIONS, *CONSUMERS, *SCHEDULED))
+ALL_NAMES = sorted(s.name for s in ALL_SPECS)
 FOLDERS = sorted(p.name for p in (REPO / "functions").iterdir() if p.is_dir() and not p.name.startswith("_"))
 
 

@@ -20,8 +20,13 @@ class Clock:
 
 def test_a_value_is_fetched_once_then_again_after_the_ttl() -> None:
     fetched: list[str] = []
+
+    def fetch(sid: str) -> str:
+        fetched.append(sid)
+        return f"v{len(fetched)}"
+
     clock = Clock()
-    cache = SecretCache(lambda sid: fetched.append(sid) or f"v{len(fetched)}", ttl=300, clock=clock)
+    cache = SecretCache(fetch, ttl=300, clock=clock)
     assert cache.fresh("s") is None
     assert cache.get("s") == "v1" and cache.get("s") == "v1" and cache.fresh("s") == "v1"
     clock.now = 299.9

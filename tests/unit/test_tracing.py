@@ -83,7 +83,7 @@ def run(**env: str) -> dict[str, Any]:
 
 
 def received(daemon: socket.socket) -> list[dict[str, Any]]:
-    segments = []
+    segments: list[dict[str, Any]] = []
     while True:
         try:
             packet = daemon.recv(65536).decode()

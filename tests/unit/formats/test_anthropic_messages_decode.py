@@ -331,7 +331,7 @@ def test_top_level_cache_control_marks_the_last_cacheable_block() -> None:
         cache_control={"type": "ephemeral", "ttl": "1h"},
     )
     assert request.messages[1].content[0] == ir.TextBlock(text="a", cache_control=ir.CacheControl(ttl="1h"))
-    assert request.messages[0].content[0].cache_control is None  # type: ignore[union-attr]
+    assert request.messages[0].content[0] == ir.TextBlock(text="q")  # no cache_control of its own
 
 
 def test_an_explicit_cache_mark_on_the_last_block_wins_over_the_top_level_one() -> None:

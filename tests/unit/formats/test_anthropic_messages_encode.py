@@ -156,7 +156,9 @@ def test_the_official_sdk_parses_the_message() -> None:
     usage = message.usage
     assert (usage.input_tokens, usage.output_tokens, usage.cache_read_input_tokens) == (10, 40, 100)
     assert usage.cache_creation is not None and usage.cache_creation.ephemeral_1h_input_tokens == 5
-    assert message.to_dict()["usage"]["cost"] == 175 / 1_000_000
+    # The gateway's extra usage field, as the SDK serializes it back.
+    usage_dict = message.to_dict()["usage"]
+    assert isinstance(usage_dict, dict) and usage_dict["cost"] == 175 / 1_000_000
 
 
 @pytest.mark.parametrize("forged", ["~hi1~not base64!", "~hi1~" + "WzFd", "~hi1~eyJlIjogMX0="])

@@ -113,9 +113,11 @@ def test_streaming_and_non_streaming_answers_agree() -> None:
     streamed = stream_final(b"".join(encode_all(EVENTS))).to_dict()
     assert streamed["content"] == whole["content"]
     assert streamed["stop_reason"] == whole["stop_reason"]
-    assert {
-        k: streamed["usage"][k] for k in ("input_tokens", "output_tokens", "cache_read_input_tokens")
-    } == {k: whole["usage"][k] for k in ("input_tokens", "output_tokens", "cache_read_input_tokens")}
+    usage = streamed["usage"]
+    assert isinstance(usage, dict)
+    assert {k: usage[k] for k in ("input_tokens", "output_tokens", "cache_read_input_tokens")} == {
+        k: whole["usage"][k] for k in ("input_tokens", "output_tokens", "cache_read_input_tokens")
+    }
 
 
 def test_message_start_carries_usage_and_is_followed_by_a_ping() -> None:
@@ -318,7 +320,9 @@ def test_any_ir_stream_reaches_the_sdk_as_the_message_the_buffered_encoding_give
     streamed = stream_final(b"".join(encode_all(events))).to_dict()
     assert streamed["content"] == whole["content"]
     assert streamed["stop_reason"] == whole["stop_reason"]
-    assert (streamed["usage"]["input_tokens"], streamed["usage"]["output_tokens"]) == (
+    usage = streamed["usage"]
+    assert isinstance(usage, dict)
+    assert (usage["input_tokens"], usage["output_tokens"]) == (
         whole["usage"]["input_tokens"],
         whole["usage"]["output_tokens"],
     )

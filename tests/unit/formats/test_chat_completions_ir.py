@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import openai
 import pytest
 from hyperinfer.errors import ErrorCode, GatewayError
@@ -89,9 +89,9 @@ def test_conversation_with_tools_decodes_into_ir_turns() -> None:
         {"city": "Oslo"},
     ]
     results = request.messages[3].content
-    assert [(r.tool_use_id, r.content[0].text) for r in results if isinstance(r, ToolResultBlock)] == [
-        ("c1", "12°C"),
-        ("c2", "3°C"),
+    assert [(r.tool_use_id, r.content[0]) for r in results if isinstance(r, ToolResultBlock)] == [
+        ("c1", TextBlock(text="12°C")),
+        ("c2", TextBlock(text="3°C")),
     ]
 
 
@@ -154,13 +154,13 @@ def test_what_other_providers_cannot_honour_is_refused_by_name(fields: dict[str,
 
 
 def sdk(body: bytes, content_type: str) -> openai.OpenAI:
-    def reply(_: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=body, headers={"content-type": content_type})
+    def reply(_: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, content=body, headers={"content-type": content_type})
 
     return openai.OpenAI(
         api_key="k",
         base_url="http://gw/api/v1",
-        http_client=httpx.Client(transport=httpx.MockTransport(reply)),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(reply)),
     )
 
 
@@ -182,7 +182,8 @@ def test_encoded_response_is_what_the_sdk_expects() -> None:
     choice = completion.choices[0]
     assert choice.finish_reason == "tool_calls" and choice.message.content == "Looking."
     assert choice.message.tool_calls is not None
-    assert json.loads(choice.message.tool_calls[0].function.arguments) == {"city": "Zürich"}  # type: ignore[union-attr]
+    call = choice.message.tool_calls[0]
+    assert call.type == "function" and json.loads(call.function.arguments) == {"city": "Zürich"}
     assert completion.usage is not None and completion.usage.prompt_tokens == 15
     assert completion.usage.prompt_tokens_details is not None
     assert completion.usage.prompt_tokens_details.cached_tokens == 5

@@ -1,6 +1,6 @@
 from typing import Any
 
-import httpx
+import httpx2
 import openai
 from hyperinfer.formats.responses.decode import decode
 from hyperinfer.formats.responses.encode import encode_response
@@ -36,16 +36,16 @@ def answer(*content: OutputBlock, stop: StopReason = "end_turn") -> Response:
 
 def through_sdk(body: dict[str, Any]) -> SDKResponse:
     """What the official SDK makes of the body when POST /responses answers with it."""
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def reply(request: httpx.Request) -> httpx.Response:
+    def reply(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
-        return httpx.Response(200, json=body)
+        return httpx2.Response(200, json=body)
 
     client = openai.OpenAI(
         api_key="k",
         base_url="https://gw/api/v1",
-        http_client=httpx.Client(transport=httpx.MockTransport(reply)),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(reply)),
     )
     result = client.responses.create(model="anthropic/claude-sonnet-4.5", input="hi")
     assert seen[0].url.path == "/api/v1/responses"
@@ -70,7 +70,8 @@ def test_a_text_answer_reads_as_a_completed_response_with_usage_and_cost() -> No
     assert sdk.usage.output_tokens_details.reasoning_tokens == 12
     assert sdk.usage.total_tokens == 180
     assert sdk.usage.model_extra == {"cost": 0.25}
-    assert sdk.store is False
+    # The SDK's Response model has no `store` field; the value arrives as an extra.
+    assert sdk.model_extra is not None and sdk.model_extra["store"] is False
 
 
 def test_reasoning_text_and_tool_calls_are_output_items_in_order_with_ids_from_the_response_id() -> None:
@@ -206,7 +207,7 @@ def test_the_response_repeats_the_parameters_of_the_request() -> None:
     assert [(t.type, getattr(t, "name", None), getattr(t, "strict", None)) for t in sdk.tools] == [
         ("function", "f", True)
     ]
-    assert sdk.tool_choice.type == "function"  # type: ignore[union-attr]
+    assert not isinstance(sdk.tool_choice, str) and sdk.tool_choice.type == "function"
     assert sdk.parallel_tool_calls is False
     assert (sdk.temperature, sdk.top_p, sdk.max_output_tokens) == (0.5, 0.8, 99)
     assert sdk.reasoning is not None

@@ -1,7 +1,7 @@
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import openai
 import pytest
 from hyperinfer.errors import ErrorCode, GatewayError
@@ -67,14 +67,14 @@ def frames(raw: bytes) -> list[tuple[str | None, dict[str, Any]]]:
 
 
 def client_for(raw: bytes) -> openai.OpenAI:
-    def reply(request: httpx.Request) -> httpx.Response:
+    def reply(request: httpx2.Request) -> httpx2.Response:
         assert json.loads(request.content)["stream"] is True
-        return httpx.Response(200, content=raw, headers={"content-type": "text/event-stream"})
+        return httpx2.Response(200, content=raw, headers={"content-type": "text/event-stream"})
 
     return openai.OpenAI(
         api_key="k",
         base_url="https://gw/api/v1",
-        http_client=httpx.Client(transport=httpx.MockTransport(reply)),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(reply)),
     )
 
 
@@ -232,9 +232,10 @@ def test_a_token_limit_ends_with_response_incomplete_and_an_incomplete_last_item
     assert last.response.status == "incomplete"
     assert last.response.incomplete_details is not None
     assert last.response.incomplete_details.reason == "max_output_tokens"
-    assert last.response.output[0].status == "incomplete"
-    item_done = [e for e in events if e.type == "response.output_item.done"]
-    assert item_done[0].item.status == "incomplete"
+    message = last.response.output[0]
+    assert message.type == "message" and message.status == "incomplete"
+    item_done = [e.item for e in events if e.type == "response.output_item.done"]
+    assert item_done[0].type == "message" and item_done[0].status == "incomplete"
     # Like the real API, the SDK helper only returns a final response for response.completed.
     with client_for(raw).responses.stream(model="m", input="hi") as stream, pytest.raises(RuntimeError):
         stream.get_final_response()

@@ -46,7 +46,7 @@ def test_the_documented_text_response() -> None:
 
 
 def test_thinking_with_its_signature_redacted_thinking_and_tool_calls() -> None:
-    content = [
+    content: list[dict[str, Any]] = [
         {"type": "thinking", "thinking": "Weather needs a tool.", "signature": "EqQBCkYIARgC"},
         {"type": "redacted_thinking", "data": "EmwKAhgBEgy3va3pzix"},
         {"type": "text", "text": "Let me check."},
@@ -74,7 +74,7 @@ def test_text_citations_are_kept() -> None:
 
 
 def test_blocks_the_ir_has_no_place_for_are_left_out() -> None:
-    content = [
+    content: list[dict[str, Any]] = [
         {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {"query": "q"}},
         {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": []},
         {"type": "text", "text": "Found it."},

@@ -20,6 +20,7 @@ from hyperinfer.ir.content import (
     ToolResultBlock,
     ToolUseBlock,
 )
+from hyperinfer.ir.effort import BudgetEffort
 from hyperinfer.ir.request import Message, OutputFormat, Reasoning, Request, Tool, ToolChoice
 from hyperinfer.providers import anthropic
 from hyperinfer.providers.anthropic import EFFORT_BUDGET, AnthropicEncoded, encode_request
@@ -389,7 +390,7 @@ def test_a_budget_below_1024_or_not_below_max_tokens_is_rejected(budget: int, pa
 
 
 @pytest.mark.parametrize("effort", ["minimal", "low", "medium", "high", "xhigh"])
-def test_effort_becomes_the_documented_budget(effort: str) -> None:
+def test_effort_becomes_the_documented_budget(effort: BudgetEffort) -> None:
     reasoning = Reasoning.model_validate({"effort": effort})
     body = encode(request(reasoning=reasoning)).body
     assert body["thinking"] == {"type": "enabled", "budget_tokens": EFFORT_BUDGET[effort]}

@@ -154,7 +154,13 @@ def frame(event: str, payload: dict[str, Any]) -> str:
 
 
 def start(usage: dict[str, Any] | None = None) -> str:
-    message = {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-x", "content": []}
+    message: dict[str, Any] = {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-x",
+        "content": [],
+    }
     message |= {
         "stop_reason": None,
         "stop_sequence": None,
@@ -327,7 +333,7 @@ def test_the_structured_output_tool_streams_as_text_and_ends_the_turn() -> None:
         TextDelta(index=0, text='{"answer": '),
         TextDelta(index=0, text='"pong"}'),
     ]
-    message = {
+    message: dict[str, Any] = {
         "id": "msg_1",
         "model": "claude-x",
         "stop_reason": "tool_use",

@@ -50,7 +50,7 @@ def test_an_identifier_of_64_characters_is_accepted(fake: FakeProvider, path: st
 
 # ---- `once`: tools on the first turn only -------------------------------------------------------
 
-FIRST_TURN = {
+FIRST_TURN: dict[str, dict[str, Any]] = {
     "/v1/chat/completions": {
         "model": "gpt-4.1",
         "messages": [{"role": "user", "content": "Go [[fake tools=1 once]]"}],

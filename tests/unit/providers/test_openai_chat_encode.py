@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.ir.content import (
     AudioBlock,
+    Block,
     CacheControl,
     DocumentBlock,
     ImageBlock,
@@ -22,13 +25,13 @@ from hyperinfer.providers.target import Target
 TARGET = Target(upstream_model="gpt-4.1", max_output_tokens=32768, stream=False, reasoning=True)
 
 
-def user(*blocks: object) -> Message:
-    return Message(role="user", content=blocks)  # type: ignore[arg-type]
+def user(*blocks: Block) -> Message:
+    return Message(role="user", content=blocks)
 
 
-def encode(**fields: object) -> tuple[dict[str, object], tuple[str, ...]]:
+def encode(**fields: object) -> tuple[dict[str, Any], tuple[str, ...]]:
     fields.setdefault("messages", (user(TextBlock(text="hi")),))
-    encoded = encode_request(Request(model="m", **fields), TARGET)  # type: ignore[arg-type]
+    encoded = encode_request(Request(model="m", **fields), TARGET)
     return encoded.body, encoded.dropped
 
 
@@ -48,8 +51,8 @@ def test_system_first_then_developer_messages_keep_their_position() -> None:
             user(TextBlock(text="b")),
         ),
     )
-    assert [m["role"] for m in body["messages"]] == ["system", "user", "developer", "user"]  # type: ignore[index]
-    assert body["messages"][0]["content"] == "Be brief."  # type: ignore[index]
+    assert [m["role"] for m in body["messages"]] == ["system", "user", "developer", "user"]
+    assert body["messages"][0]["content"] == "Be brief."
 
 
 def test_tool_round_trip_becomes_tool_calls_and_tool_messages() -> None:
@@ -68,7 +71,7 @@ def test_tool_round_trip_becomes_tool_calls_and_tool_messages() -> None:
         )
     )
     messages = body["messages"]
-    assert messages[1] == {  # type: ignore[index]
+    assert messages[1] == {
         "role": "assistant",
         "content": "Let me look.",
         "tool_calls": [
@@ -79,9 +82,9 @@ def test_tool_round_trip_becomes_tool_calls_and_tool_messages() -> None:
             }
         ],
     }
-    assert messages[2] == {"role": "tool", "tool_call_id": "toolu_1", "content": "12°C"}  # type: ignore[index]
-    assert messages[3] == {"role": "tool", "tool_call_id": "toolu_2", "content": "Error: no such city"}  # type: ignore[index]
-    assert messages[4] == {"role": "user", "content": [{"type": "text", "text": "thanks"}]}  # type: ignore[index]
+    assert messages[2] == {"role": "tool", "tool_call_id": "toolu_1", "content": "12°C"}
+    assert messages[3] == {"role": "tool", "tool_call_id": "toolu_2", "content": "Error: no such city"}
+    assert messages[4] == {"role": "user", "content": [{"type": "text", "text": "thanks"}]}
 
 
 def test_images_in_tool_results_follow_in_a_user_message() -> None:
@@ -89,7 +92,7 @@ def test_images_in_tool_results_follow_in_a_user_message() -> None:
     body, _ = encode(
         messages=(user(ToolResultBlock(tool_use_id="t", content=(TextBlock(text="shot"), image))),)
     )
-    tool, follow = body["messages"]  # type: ignore[misc]
+    tool, follow = body["messages"]
     assert tool == {"role": "tool", "tool_call_id": "t", "content": "shot"}
     assert follow["content"] == [{"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBOR"}}]
 
@@ -107,7 +110,7 @@ def test_images_documents_and_audio_use_chat_parts() -> None:
             ),
         )
     )
-    parts = body["messages"][0]["content"]  # type: ignore[index]
+    parts = body["messages"][0]["content"]
     assert parts == [
         {"type": "image_url", "image_url": {"url": "https://x/cat.png", "detail": "low"}},
         {"type": "file", "file": {"filename": "Q3", "file_data": "data:application/pdf;base64,JVBER"}},
@@ -147,7 +150,7 @@ def test_tools_choice_and_parallelism() -> None:
 
 @pytest.mark.parametrize(("mode", "wire"), [("auto", "auto"), ("none", "none"), ("required", "required")])
 def test_tool_choice_modes(mode: str, wire: str) -> None:
-    body, _ = encode(tools=(Tool(name="f"),), tool_choice=ToolChoice(mode=mode))  # type: ignore[arg-type]
+    body, _ = encode(tools=(Tool(name="f"),), tool_choice=ToolChoice(mode=mode))
     assert body["tool_choice"] == wire
 
 

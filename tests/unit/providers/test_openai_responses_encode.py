@@ -338,7 +338,8 @@ def test_a_cap_below_the_apis_minimum_is_rejected_not_raised() -> None:
 
 @pytest.mark.parametrize(("field", "value"), [("temperature", 2.1), ("temperature", -0.1), ("top_p", 1.5)])
 def test_sampling_out_of_range_is_rejected_not_clamped(field: str, value: float) -> None:
-    rejected(field, **{field: value})
+    sampling: dict[str, Any] = {field: value}  # a Request field, as rejected() passes it on
+    rejected(field, **sampling)
 
 
 def test_stop_sequences_are_rejected() -> None:

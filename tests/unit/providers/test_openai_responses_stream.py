@@ -28,13 +28,13 @@ USAGE = {
     "output_tokens_details": {"reasoning_tokens": 27},
     "total_tokens": 4046,
 }
-REASONING_DONE = {
+REASONING_DONE: dict[str, Any] = {
     "id": "rs_0e17",
     "type": "reasoning",
     "encrypted_content": "gAAAA-final==",
     "summary": [{"type": "summary_text", "text": "**Preparing simple response**"}],
 }
-MESSAGE_DONE = {
+MESSAGE_DONE: dict[str, Any] = {
     "id": "msg_0e17",
     "type": "message",
     "status": "completed",

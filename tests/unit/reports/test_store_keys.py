@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hyperinfer.reports.store import CursorError, ReportStore, decode_cursor, encode_cursor, guard_key
 
@@ -21,16 +23,18 @@ def test_anything_but_a_handed_out_cursor_is_refused(cursor: str) -> None:
         decode_cursor(cursor)
 
 
-def query_args(**kw: object) -> dict[str, object]:
+def query_args(
+    since: int | None = None, until: int | None = None, metadata: dict[str, str] | None = None
+) -> dict[str, Any]:
     store = ReportStore(db=None, s3=None, table="t", bucket="b")
-    return store._query_args("ws_a", kw.get("since"), kw.get("until"), kw.get("metadata") or {})  # type: ignore[arg-type]
+    return store._query_args("ws_a", since, until, metadata or {})
 
 
 def test_a_closed_range_is_one_between_with_until_exclusive() -> None:
     args = query_args(since=1000, until=2000)
     assert args["KeyConditionExpression"] == "pk = :pk AND sk BETWEEN :lo AND :hi"
     values = args["ExpressionAttributeValues"]
-    assert values[":lo"] == {"S": "0000000001000"} and values[":hi"] == {"S": "0000000001999#~"}  # type: ignore[index]
+    assert values[":lo"] == {"S": "0000000001000"} and values[":hi"] == {"S": "0000000001999#~"}
 
 
 def test_metadata_names_are_placeholders_so_any_key_is_safe() -> None:
