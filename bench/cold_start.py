@@ -146,6 +146,7 @@ def event_for(name: str) -> Path:
 def prepare(workdir: Path, *, tracer: bool) -> dict[str, str]:
     """Start moto and the fake provider, seed the sample key; the children's environment."""
     import yaml
+    from hyperinfer.catalog import Catalog, write_catalog_json
     from hyperinfer.gateway.runtime import configure
     from hyperinfer.local.emulator import Emulator, ensure_resources, free_port, use_fake_credentials
     from hyperinfer.local.fakes.server import FakeProvider, ServerThread
@@ -160,10 +161,9 @@ def prepare(workdir: Path, *, tracer: bool) -> dict[str, str]:
     catalog: dict[str, Any] = yaml.safe_load((REPO / "providers.yaml").read_text())
     for provider in catalog["providers"].values():
         provider["base_url"] = f"{server.url}/v1"
-    (workdir / "providers.yaml").write_text(yaml.safe_dump(catalog, sort_keys=False))
-    settings = Settings(
-        providers_file=workdir / "providers.yaml", aws_endpoint_url=emulator.endpoint_url, table_name=TABLE
-    )
+    # The JSON form the layer ships (scripts/build_layer.py), pointed at the fake.
+    providers = write_catalog_json(Catalog.model_validate(catalog), workdir / "providers.json")
+    settings = Settings(providers_file=providers, aws_endpoint_url=emulator.endpoint_url, table_name=TABLE)
     ensure_resources(settings)
     accounts = configure(settings).accounts
     # The workspace the sample events name (playground_keys mints a key in it).
@@ -180,7 +180,7 @@ def prepare(workdir: Path, *, tracer: bool) -> dict[str, str]:
         "AWS_REGION": "us-east-1",
         "HYPERINFER_AWS_ENDPOINT_URL": emulator.endpoint_url,
         "HYPERINFER_TABLE_NAME": TABLE,
-        "HYPERINFER_PROVIDERS_FILE": str(workdir / "providers.yaml"),
+        "HYPERINFER_PROVIDERS_FILE": str(providers),
         "HYPERINFER_INTERNAL_TOKEN": INTERNAL_TOKEN,
         "OPENAI_API_KEY": "sk-fake-upstream",
         "ANTHROPIC_API_KEY": "sk-fake-upstream",

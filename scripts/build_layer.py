@@ -6,7 +6,7 @@ arm64 is what the functions run on; the x86_64 twin (same pins) exists to measur
 this machine's CPU (bench/cold_start.py).
 
 Layout: ``<out>/python/`` (dependencies + hyperinfer, on sys.path at /opt/python) and
-``<out>/providers.yaml`` (read at /opt/providers.yaml).
+``<out>/providers.json`` (the catalog, validated at build time and read at /opt/providers.json).
 """
 
 from __future__ import annotations
@@ -89,10 +89,19 @@ def write_openapi(package: Path) -> Path:
     return target
 
 
+def write_catalog(source: Path, target: Path) -> Path:
+    """The catalog as JSON: a mistake in providers.yaml fails the build, not the first request,
+    and a cold start validates JSON in pydantic-core instead of importing and running a YAML parser."""
+    sys.path.insert(0, str(REPO_ROOT / "layers/hyperinfer"))
+    from hyperinfer.catalog import load_catalog, write_catalog_json
+
+    return write_catalog_json(load_catalog(source), target)
+
+
 def build(out: Path, arch: str = "arm64") -> None:
     providers = REPO_ROOT / "providers.yaml"
     if not providers.is_file():
-        raise SystemExit(f"{providers} is missing; the layer ships it as /opt/providers.yaml")
+        raise SystemExit(f"{providers} is missing; the layer ships it as /opt/providers.json")
     shutil.rmtree(out, ignore_errors=True)
     site = out / "python"
     subprocess.run(
@@ -114,7 +123,7 @@ def build(out: Path, arch: str = "arm64") -> None:
         site / "hyperinfer",
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
-    shutil.copy2(providers, out / "providers.yaml")
+    write_catalog(providers, out / "providers.json")
     write_openapi(site / "hyperinfer")
     if shutil.which("openssl"):
         write_ca_directory(site / "certifi" / "cacert.pem", site / "hyperinfer" / "_ca")

@@ -32,8 +32,9 @@ from hyperinfer_infra.secrets import Secrets
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS_DIR = REPO_ROOT / "functions"
-# scripts/build_layer.py copies the repo's providers.yaml to the layer root, i.e. /opt at run time.
-PROVIDERS_FILE = "/opt/providers.yaml"
+# scripts/build_layer.py writes the repo's providers.yaml, validated, as JSON to the layer root,
+# i.e. /opt at run time (hyperinfer.catalog.load_catalog reads either form).
+PROVIDERS_FILE = "/opt/providers.json"
 
 
 class HyperInferStack(Stack):
@@ -59,7 +60,7 @@ class HyperInferStack(Stack):
             code=lambda_.Code.from_asset(str(layer_path)),
             compatible_runtimes=[lambda_.Runtime.PYTHON_3_12],
             compatible_architectures=[lambda_.Architecture.ARM_64],
-            description="hyperinfer package, its runtime dependencies and providers.yaml",
+            description="hyperinfer package, its runtime dependencies and the model catalog",
         )
         environment = {
             "HYPERINFER_TABLE_NAME": data.table.table_name,

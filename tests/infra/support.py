@@ -19,7 +19,7 @@ def make_fake_layer(root: Path) -> Path:
     """Just enough layout for the asset and the app's check; real builds use scripts/build_layer.py."""
     (root / "python" / "hyperinfer").mkdir(parents=True)
     (root / "python" / "hyperinfer" / "__init__.py").write_text("")
-    (root / "providers.yaml").write_text("providers: {}\n")
+    (root / "providers.json").write_text('{"providers": {}, "models": []}')
     return root
 
 

@@ -97,7 +97,7 @@ def test_every_function_gets_the_table_queue_and_providers_file(resources: Resou
         env = function_props(resources, spec)["Environment"]["Variables"]
         assert env["HYPERINFER_TABLE_NAME"] == {"Ref": table}
         assert env["HYPERINFER_REPORT_QUEUE_NAME"] == {"Fn::GetAtt": [queue, "QueueName"]}
-        assert env["HYPERINFER_PROVIDERS_FILE"] == "/opt/providers.yaml"
+        assert env["HYPERINFER_PROVIDERS_FILE"] == "/opt/providers.json"
 
 
 @pytest.mark.parametrize("spec", STREAMING, ids=lambda spec: spec.name)

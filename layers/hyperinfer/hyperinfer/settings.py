@@ -17,7 +17,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HYPERINFER_", extra="ignore", frozen=True)
 
     providers_file: Path = Field(
-        default=Path("providers.yaml"), description="The model catalog (providers.yaml)."
+        default=Path("providers.yaml"),
+        description="The model catalog: providers.yaml, or its JSON form (the layer ships that).",
     )
     table_name: str = Field(default="hyperinfer", description="DynamoDB table holding keys and workspaces.")
     report_queue_name: str = Field(default="hyperinfer-reports", description="SQS queue buffering reports.")
