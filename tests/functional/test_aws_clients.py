@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import httpx
 import pytest
-from hyperinfer import aws, aws_json
+from hyperinfer import aws, aws_json, aws_s3
 from hyperinfer.accounts.ddb import error_code, to_item
 from hyperinfer.accounts.schema import GSI1, create_table_request
 from hyperinfer.local.emulator import Emulator, use_fake_credentials
@@ -23,6 +24,16 @@ def clients(emulator: Emulator, service: str) -> tuple[Any, Any]:
         endpoint_url=emulator.endpoint_url,
     )
     return lean, aws._boto3_client(service, "us-east-1", emulator.endpoint_url)
+
+
+def s3_clients(emulator: Emulator) -> tuple[aws_s3.S3Client, Any, str]:
+    use_fake_credentials()
+    credentials = aws_json.Credentials("testing", "testing")
+    lean = aws_s3.S3Client(region="us-east-1", credentials=credentials, endpoint_url=emulator.endpoint_url)
+    boto = aws._boto3_s3("us-east-1", emulator.endpoint_url)
+    bucket = f"parity-{uuid.uuid4().hex[:8]}"
+    boto.create_bucket(Bucket=bucket)
+    return lean, boto, bucket
 
 
 def without_metadata(answer: dict[str, Any]) -> dict[str, Any]:
@@ -112,3 +123,37 @@ def test_secrets_manager_answers_alike(emulator: Emulator) -> None:
     missing = {"SecretId": "parity/missing"}
     assert error_code(refusal(lean.get_secret_value, **missing)) == "ResourceNotFoundException"
     assert error_code(refusal(boto.get_secret_value, **missing)) == "ResourceNotFoundException"
+
+
+def test_s3_objects_written_by_one_client_read_alike_by_the_other(emulator: Emulator) -> None:
+    lean, boto, bucket = s3_clients(emulator)
+    lean.put_object(Bucket=bucket, Key="a/lean.json", Body=b'{"by": "lean"}', ContentType="application/json")
+    boto.put_object(Bucket=bucket, Key="a/boto.json", Body=b'{"by": "boto3"}', ContentType="application/json")
+    for key in ("a/lean.json", "a/boto.json"):
+        ours, theirs = lean.get_object(Bucket=bucket, Key=key), boto.get_object(Bucket=bucket, Key=key)
+        assert ours["Body"].read() == theirs["Body"].read()
+        for field in ("ContentLength", "ContentType", "ETag", "LastModified"):
+            assert ours[field] == theirs[field], field
+        assert lean.head_object(Bucket=bucket, Key=key)["ContentLength"] == theirs["ContentLength"]
+    for client in (lean, boto):
+        assert error_code(refusal(client.get_object, Bucket=bucket, Key="a/missing")) == "NoSuchKey"
+        assert error_code(refusal(client.head_object, Bucket=bucket, Key="a/missing")) == "404"
+
+
+def test_s3_if_none_match_keeps_the_first_body(emulator: Emulator) -> None:
+    lean, boto, bucket = s3_clients(emulator)
+    lean.put_object(Bucket=bucket, Key="body.json", Body=b"first", IfNoneMatch="*")
+    again = refusal(lean.put_object, Bucket=bucket, Key="body.json", Body=b"second", IfNoneMatch="*")
+    assert error_code(again) == "PreconditionFailed"
+    assert boto.get_object(Bucket=bucket, Key="body.json")["Body"].read() == b"first"
+
+
+def test_s3_a_presigned_post_uploads_the_named_key(emulator: Emulator) -> None:
+    lean, boto, bucket = s3_clients(emulator)
+    post = lean.generate_presigned_post(
+        bucket, "uploads/ws_a/1.jsonl", Conditions=[["content-length-range", 1, 1000]], ExpiresIn=900
+    )
+    files = {"file": ("1.jsonl", b'{"line": 1}\n', "application/x-ndjson")}
+    answer = httpx.post(post["url"], data=post["fields"], files=files)
+    assert answer.status_code in {200, 204}, answer.text
+    assert boto.get_object(Bucket=bucket, Key="uploads/ws_a/1.jsonl")["Body"].read() == b'{"line": 1}\n'

@@ -24,23 +24,9 @@ from hyperinfer.aws_json import (
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support import Recorder
+
 CREDENTIALS = Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "session-token-example")
-
-
-class Recorder:
-    """An httpx transport answering from a script and keeping every request it saw."""
-
-    def __init__(self, *answers: httpx.Response | Exception) -> None:
-        self.answers = list(answers)
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        self.requests.append(request)
-        answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
 
 
 def client_with(recorder: Recorder, service: Any = DYNAMODB) -> tuple[JsonClient, list[float]]:

@@ -1,16 +1,14 @@
 """AWS clients, created once per container (per endpoint) and reused by every request.
 
-DynamoDB, SQS and Secrets Manager go through ``aws_json.JsonClient`` whenever credentials are in
-the environment (always on Lambda, and with the emulator's fakes locally): it costs milliseconds
-to create where boto3 costs ~0.3 s of cold start. Without them (a developer's profile or SSO
-session) boto3 resolves credentials itself. S3 is REST/XML and presigns POSTs, so it stays boto3;
-only the reporting functions use it, and only for large bodies and uploads.
+DynamoDB, SQS and Secrets Manager go through ``aws_json.JsonClient``, and S3 through
+``aws_s3.S3Client``, whenever credentials are in the environment (always on Lambda, and with the
+emulator's fakes locally): they cost milliseconds to create where boto3 costs ~0.3 s of cold start.
+Without them (a developer's profile or SSO session) boto3 resolves credentials itself.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -59,21 +57,27 @@ def secretsmanager(settings: Settings) -> Any:
 
 
 def s3(settings: Settings) -> Any:
-    """Built on first use, not when a store is: most report requests never touch S3 (only bodies
-    over the queue's or the item's limit do), and creating the boto3 client costs ~0.3 s."""
-    return _Deferred(lambda: _s3(settings.aws_region, settings.aws_endpoint_url))
+    """Object reads and writes and presigned upload POSTs (``aws_s3`` covers exactly those)."""
+    return _s3_client(settings.aws_region, settings.aws_endpoint_url)
 
 
-class _Deferred:
-    def __init__(self, make: Callable[[], Any]) -> None:
-        self._make = make
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._make(), name)  # _s3 is cached, so this builds the client once
+def s3_admin(settings: Settings) -> Any:
+    """boto3's full S3 client, for setting up buckets (the emulator's), never on a request path."""
+    return _boto3_s3(settings.aws_region, settings.aws_endpoint_url)
 
 
 @lru_cache(maxsize=4)
-def _s3(region: str, endpoint_url: str | None) -> Any:
+def _s3_client(region: str, endpoint_url: str | None) -> Any:
+    from hyperinfer import aws_json, aws_s3
+
+    credentials = aws_json.Credentials.from_environment(os.environ)
+    if credentials is not None:
+        return aws_s3.S3Client(region=region, credentials=credentials, endpoint_url=endpoint_url)
+    return _boto3_s3(region, endpoint_url)
+
+
+@lru_cache(maxsize=4)
+def _boto3_s3(region: str, endpoint_url: str | None) -> Any:
     import boto3
     from botocore.config import Config
 

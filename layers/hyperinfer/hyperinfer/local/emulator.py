@@ -167,7 +167,7 @@ def _arn(queues: Any, url: str) -> str:
 def _bucket(settings: Settings, *, upload_queue_arn: str) -> None:
     from hyperinfer import aws
 
-    s3: Any = aws.s3(settings)
+    s3: Any = aws.s3_admin(settings)
     existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
     if settings.report_bucket_name not in existing:
         extra = (
