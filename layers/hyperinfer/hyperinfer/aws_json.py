@@ -153,31 +153,52 @@ class JsonClient:
             "Content-Type": f"application/x-amz-json-{self.service.json_version}",
             "X-Amz-Target": f"{self.service.target_prefix}.{operation}",
         }
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                response = self.http.post(self.url, content=body, headers=headers, auth=self._auth)
-            except httpx.ConnectError:
-                # Nothing reached the service, so another attempt cannot apply anything twice.
-                if attempt == MAX_ATTEMPTS:
-                    raise
-                self._backoff(attempt)
-                continue
-            payload: dict[str, Any] = response.json() if response.content else {}
-            if response.status_code < 300:
-                return payload
-            error = AwsError(operation, response.status_code, payload)
-            if attempt < MAX_ATTEMPTS and _retryable(error, response.status_code):
-                self._backoff(attempt)
-                continue
-            raise error
-        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
-
-    def _backoff(self, attempt: int) -> None:
-        self._sleep(random.uniform(0, BACKOFF_BASE * 2**attempt))  # noqa: S311 - jitter, not crypto
+        response = send_with_retries(
+            lambda: self.http.post(self.url, content=body, headers=headers, auth=self._auth),
+            lambda refused: AwsError(operation, refused.status_code, _payload(refused)),
+            RETRYABLE_CODES,
+            self._sleep,
+        )
+        return _payload(response)
 
     def close(self) -> None:
         self.http.close()
 
 
-def _retryable(error: AwsError, status: int) -> bool:
-    return error.code in RETRYABLE_CODES or status in RETRYABLE_STATUSES
+def _payload(response: httpx.Response) -> dict[str, Any]:
+    payload: dict[str, Any] = response.json() if response.content else {}
+    return payload
+
+
+def send_with_retries(
+    send: Callable[[], httpx.Response],
+    refusal: Callable[[httpx.Response], AwsError],
+    retryable_codes: frozenset[str],
+    sleep: Callable[[float], None],
+) -> httpx.Response:
+    """``send`` until it answers below 300, retrying (with jittered backoff) a refused connection
+    and the refusals ``retryable_codes`` or RETRYABLE_STATUSES name; any other refusal raises the
+    ``refusal`` built from it. Shared by the JSON-protocol client and ``aws_s3``."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            response = send()
+        except httpx.ConnectError:
+            # Nothing reached the service, so another attempt cannot apply anything twice.
+            if attempt == MAX_ATTEMPTS:
+                raise
+            _backoff(sleep, attempt)
+            continue
+        if response.status_code < 300:
+            return response
+        error = refusal(response)
+        if attempt < MAX_ATTEMPTS and (
+            error.code in retryable_codes or response.status_code in RETRYABLE_STATUSES
+        ):
+            _backoff(sleep, attempt)
+            continue
+        raise error
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
+def _backoff(sleep: Callable[[float], None], attempt: int) -> None:
+    sleep(random.uniform(0, BACKOFF_BASE * 2**attempt))  # noqa: S311 - jitter, not crypto

@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import random
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -24,12 +23,11 @@ from urllib.parse import quote
 
 import httpx
 
-from hyperinfer.aws_json import BACKOFF_BASE, MAX_ATTEMPTS, AwsError, Credentials
+from hyperinfer.aws_json import AwsError, Credentials, send_with_retries
 from hyperinfer.tls import client_context
 
 # S3's answers worth another attempt: botocore's standard retry set as S3 spells it.
 RETRYABLE_CODES = frozenset({"SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout"})
-RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
 ALGORITHM = "AWS4-HMAC-SHA256"
 _XML_FIELD = re.compile(r"<(Code|Message)>(.*?)</\1>", re.DOTALL)
 
@@ -121,29 +119,16 @@ class S3Client:
         headers: Mapping[str, str] | None = None,
         stream: bool = False,
     ) -> httpx.Response:
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            request = self.http.build_request(method, url, content=content, headers=headers)
-            try:
-                response = self.http.send(request, auth=self._auth, stream=stream)
-            except httpx.ConnectError:
-                if attempt == MAX_ATTEMPTS:  # nothing reached S3, so a retry applies nothing twice
-                    raise
-                self._backoff(attempt)
-                continue
-            if response.status_code < 300:
-                return response
-            response.read()
-            error = s3_error(operation, response)
-            if attempt < MAX_ATTEMPTS and (
-                error.code in RETRYABLE_CODES or response.status_code in RETRYABLE_STATUSES
-            ):
-                self._backoff(attempt)
-                continue
-            raise error
-        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
-
-    def _backoff(self, attempt: int) -> None:
-        self._sleep(random.uniform(0, BACKOFF_BASE * 2**attempt))  # noqa: S311 - jitter, not crypto
+        return send_with_retries(
+            lambda: self.http.send(
+                self.http.build_request(method, url, content=content, headers=headers),
+                auth=self._auth,
+                stream=stream,
+            ),
+            lambda refused: s3_error(operation, refused),
+            RETRYABLE_CODES,
+            self._sleep,
+        )
 
     # -- presigned POST --------------------------------------------------------------------------
 
@@ -191,6 +176,7 @@ def signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
 def s3_error(operation: str, response: httpx.Response) -> AwsError:
     """S3 answers errors in XML (``<Error><Code>NoSuchKey</Code>...``); a HEAD answers none, so its
     code is the status, as boto3 reports it ("404")."""
+    response.read()  # a streamed GET's refusal has not been read yet
     found = dict(_XML_FIELD.findall(response.text)) if response.content else {}
     code = found.get("Code") or str(response.status_code)
     return AwsError(operation, response.status_code, {"code": code, "message": found.get("Message", "")})
