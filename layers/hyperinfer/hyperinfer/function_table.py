@@ -107,6 +107,71 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         description="A workspace's stored reports, by time range and metadata.",
     ),
     FunctionSpec(
+        name="message_batches_create", method="POST", route="/api/v1/messages/batches",
+        mode=InvokeMode.BUFFERED, endpoint="message_batches_create", envelope=Envelope.ANTHROPIC,
+        description="Create an Anthropic Message Batch (any catalog model).",
+    ),
+    FunctionSpec(
+        name="message_batches_list", method="GET", route="/api/v1/messages/batches",
+        mode=InvokeMode.BUFFERED, endpoint="message_batches_list", envelope=Envelope.ANTHROPIC,
+        description="The workspace's Message Batches, newest first.",
+    ),
+    FunctionSpec(
+        name="message_batch", method="GET", route="/api/v1/messages/batches/{batch_id}",
+        mode=InvokeMode.BUFFERED, endpoint="message_batch", envelope=Envelope.ANTHROPIC,
+        description="One Message Batch.",
+    ),
+    FunctionSpec(
+        name="message_batch_cancel", method="POST", route="/api/v1/messages/batches/{batch_id}/cancel",
+        mode=InvokeMode.BUFFERED, endpoint="message_batch_cancel", envelope=Envelope.ANTHROPIC,
+        description="Cancel a Message Batch's requests not yet started.",
+    ),
+    FunctionSpec(
+        name="message_batch_delete", method="DELETE", route="/api/v1/messages/batches/{batch_id}",
+        mode=InvokeMode.BUFFERED, endpoint="message_batch_delete", envelope=Envelope.ANTHROPIC,
+        description="Delete an ended Message Batch and its results.",
+    ),
+    FunctionSpec(
+        name="message_batch_results", method="GET", route="/api/v1/messages/batches/{batch_id}/results",
+        mode=InvokeMode.BUFFERED, endpoint="message_batch_results", envelope=Envelope.ANTHROPIC,
+        description="An ended Message Batch's results (JSONL).",
+    ),
+    FunctionSpec(
+        name="batches_create", method="POST", route="/api/v1/batches",
+        mode=InvokeMode.BUFFERED, endpoint="batches_create",
+        description="Create an OpenAI batch from an uploaded file (or a Message Batch from requests).",
+    ),
+    FunctionSpec(
+        name="batches_list", method="GET", route="/api/v1/batches",
+        mode=InvokeMode.BUFFERED, endpoint="batches_list",
+        description="The workspace's OpenAI batches, newest first.",
+    ),
+    FunctionSpec(
+        name="batch", method="GET", route="/api/v1/batches/{batch_id}",
+        mode=InvokeMode.BUFFERED, endpoint="batch",
+        description="One OpenAI batch.",
+    ),
+    FunctionSpec(
+        name="batch_cancel", method="POST", route="/api/v1/batches/{batch_id}/cancel",
+        mode=InvokeMode.BUFFERED, endpoint="batch_cancel",
+        description="Cancel an OpenAI batch's requests not yet started.",
+    ),
+    FunctionSpec(
+        name="files_create", method="POST", route="/api/v1/files",
+        mode=InvokeMode.BUFFERED, endpoint="files_create",
+        description="Upload a batch input file (multipart, purpose=batch).",
+    ),
+    FunctionSpec(
+        name="file", method="GET", route="/api/v1/files/{file_id}",
+        mode=InvokeMode.BUFFERED, endpoint="file",
+        description="A file's metadata.",
+    ),
+    FunctionSpec(
+        name="file_content", method="GET", route="/api/v1/files/{file_id}/content",
+        mode=InvokeMode.BUFFERED, endpoint="file_content",
+        description="A file's content (batch input, output and error files).",
+    ),
+    FunctionSpec(
         name="models", method="GET", route="/api/v1/models",
         mode=InvokeMode.BUFFERED, endpoint="models",
         description="Public model catalog.",
@@ -135,7 +200,7 @@ class ConsumerSpec:
     """A function driven by an SQS queue (Powertools BatchProcessor, partial batch failures)."""
 
     name: str
-    queue: str  # which queue: "reports" or "report_uploads" (names come from the settings)
+    queue: str  # which queue: "reports", "report_uploads" or "batches" (names come from the settings)
     handler: str  # module under hyperinfer.consumers exposing `handler(event, context)`
     batch_size: int = 10
     description: str = ""
@@ -145,6 +210,10 @@ CONSUMERS: tuple[ConsumerSpec, ...] = (
     ConsumerSpec(
         name="report_ingest", queue="reports", handler="report_ingest", batch_size=10,
         description="Stores reports from the report queue in DynamoDB, once each.",
+    ),
+    ConsumerSpec(
+        name="batch_run", queue="batches", handler="batch_run", batch_size=10,
+        description="Runs each batch request once: expands chunks, claims, calls, settles, ends the batch.",
     ),
     ConsumerSpec(
         name="report_uploads_ingest", queue="report_uploads", handler="report_uploads_ingest", batch_size=1,
