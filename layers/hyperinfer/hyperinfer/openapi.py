@@ -33,6 +33,54 @@ class Operation:
     extra_statuses: tuple[int, ...] = ()
     status: int = 200
     security: str | None = None  # a scheme other than the default bearer key
+    media_type: str = "application/json"  # of the answer (JSONL for batch results and file content)
+    request_media_type: str = "application/json"
+
+
+def _batch_operations() -> dict[str, Operation]:
+    from hyperinfer.batches import schemas as b
+
+    jsonl = "application/jsonl"
+    return {
+        "message_batches_create": Operation(
+            "createMessageBatch", "Create a Message Batch", "Batches", b.MessageBatch, b.MessageBatchCreate
+        ),
+        "message_batches_list": Operation(
+            "listMessageBatches", "List Message Batches", "Batches", b.MessageBatchList
+        ),
+        "message_batch": Operation("getMessageBatch", "Get a Message Batch", "Batches", b.MessageBatch),
+        "message_batch_cancel": Operation(
+            "cancelMessageBatch", "Cancel a Message Batch", "Batches", b.MessageBatch
+        ),
+        "message_batch_delete": Operation(
+            "deleteMessageBatch", "Delete an ended Message Batch", "Batches", b.MessageBatchDeleted
+        ),
+        "message_batch_results": Operation(
+            "getMessageBatchResults",
+            "A Message Batch's results, one JSON line per request",
+            "Batches",
+            b.JsonLines,
+            media_type="application/binary",
+        ),
+        "batches_create": Operation(
+            "createBatch", "Create an OpenAI batch", "Batches", b.OpenAIBatch, b.OpenAIBatchCreate
+        ),
+        "batches_list": Operation("listBatches", "List OpenAI batches", "Batches", b.OpenAIBatchList),
+        "batch": Operation("getBatch", "Get an OpenAI batch", "Batches", b.OpenAIBatch),
+        "batch_cancel": Operation("cancelBatch", "Cancel an OpenAI batch", "Batches", b.OpenAIBatch),
+        "files_create": Operation(
+            "createFile",
+            "Upload a batch input file",
+            "Batches",
+            b.FileObject,
+            b.FileUpload,
+            request_media_type="multipart/form-data",
+        ),
+        "file": Operation("getFile", "A file's metadata", "Batches", b.FileObject),
+        "file_content": Operation(
+            "getFileContent", "A file's content", "Batches", b.JsonLines, media_type=jsonl
+        ),
+    }
 
 
 def _request(package: str, name: str) -> type[BaseModel]:
@@ -40,6 +88,7 @@ def _request(package: str, name: str) -> type[BaseModel]:
     return model
 
 
+BATCH_OPERATIONS = _batch_operations()
 OPERATIONS: dict[str, Operation] = {
     "chat_completions": Operation(
         "createChatCompletion",
@@ -117,6 +166,7 @@ OPERATIONS: dict[str, Operation] = {
     "healthz": Operation("getHealthz", "Liveness", "Health", s.Health, public=True),
     "readyz": Operation("getReadyz", "Readiness", "Health", s.Readiness, public=True, extra_statuses=(503,)),
     "openapi": Operation("getOpenApi", "This document", "Metadata", s.Health, public=True),
+    **BATCH_OPERATIONS,
 }
 
 
@@ -129,7 +179,7 @@ _ERROR_REFS = {
 
 def _operation(spec: FunctionSpec, op: Operation) -> dict[str, Any]:
     error_ref = _ERROR_REFS[spec.envelope]
-    ok: dict[str, Any] = {"application/json": {"schema": {"$ref": REF.format(model=op.response.__name__)}}}
+    ok: dict[str, Any] = {op.media_type: {"schema": {"$ref": REF.format(model=op.response.__name__)}}}
     if spec.name == "openapi":
         ok = {"application/json": {"schema": {"type": "object"}}}
     if op.stream_description:
@@ -156,7 +206,7 @@ def _operation(spec: FunctionSpec, op: Operation) -> dict[str, Any]:
     if op.request is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": {"$ref": REF.format(model=op.request.__name__)}}},
+            "content": {op.request_media_type: {"schema": {"$ref": REF.format(model=op.request.__name__)}}},
         }
     return operation
 

@@ -7,9 +7,11 @@ Anthropic Message Batches under ``/api/v1/messages/batches``; the OpenAI Batch A
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -236,9 +238,11 @@ async def cancel_batch(request: Request) -> Response:
 
 async def create_file(request: Request) -> Response:
     rt, api_key = await _caller(request)
-    await read_body(request, rt.settings.max_request_bytes)  # the size limit, before parsing anything
+    raw = await read_body(request, rt.settings.max_request_bytes)  # the size limit, before parsing
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise _invalid("Request body must be multipart/form-data with a 'file' and a 'purpose'.", "file")
     try:
-        form = await request.form(max_files=1, max_fields=4)
+        form = await _multipart(request, raw)
     except Exception:
         raise _invalid(
             "Request body must be multipart/form-data with a 'file' and a 'purpose'.", "file"
@@ -268,6 +272,15 @@ async def create_file(request: Request) -> Response:
     }
     await run_in_threadpool(store.put_file, api_key.workspace_id, record, data)
     return JSONResponse(render.file_object(record))
+
+
+async def _multipart(request: Request, raw: bytes) -> FormData:
+    from starlette.formparsers import MultiPartParser
+
+    async def body() -> AsyncIterator[bytes]:
+        yield raw
+
+    return await MultiPartParser(request.headers, body(), max_files=1, max_fields=4).parse()
 
 
 async def _file(request: Request) -> tuple[Runtime, ApiKey, dict[str, Any]]:
