@@ -66,6 +66,7 @@ class HyperInferStack(Stack):
             "HYPERINFER_TABLE_NAME": data.table.table_name,
             "HYPERINFER_REPORT_QUEUE_NAME": data.report_queue.queue_name,
             "HYPERINFER_UPLOAD_QUEUE_NAME": data.upload_queue.queue_name,
+            "HYPERINFER_BATCH_QUEUE_NAME": data.batch_queue.queue_name,
             "HYPERINFER_REPORT_BUCKET_NAME": data.report_bucket.bucket_name,
             "HYPERINFER_PROVIDERS_FILE": PROVIDERS_FILE,
             # Settings.aws_region has its own default; it must follow the deployed region.
@@ -128,12 +129,14 @@ class HyperInferStack(Stack):
             dead_letter_queues=[
                 ("ReportQueue", data.dead_letter_queue),
                 ("UploadQueue", data.upload_dead_letter_queue),
+                ("BatchQueue", data.batch_dead_letter_queue),
             ],
         )
 
         CfnOutput(self, "TableName", value=data.table.table_name)
         CfnOutput(self, "ReportQueueUrl", value=data.report_queue.queue_url)
         CfnOutput(self, "UploadQueueUrl", value=data.upload_queue.queue_url)
+        CfnOutput(self, "BatchQueueUrl", value=data.batch_queue.queue_url)
         CfnOutput(self, "ReportBucketName", value=data.report_bucket.bucket_name)
         for secret in secrets.secrets:
             output = function_construct_id(secret.value.replace("-", "_"))
