@@ -40,7 +40,9 @@ class Gateway:
 
 
 @contextmanager
-def running_gateway(fake: FakeProvider, workdir: Path) -> Iterator[Gateway]:
+def running_gateway(
+    fake: FakeProvider, workdir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[Gateway]:
     """`hyperinfer dev` in its own process and workdir, with its own embedded emulator."""
     catalog = catalog_for(fake.url, workdir / "providers.yaml")
     port = free_port()
@@ -53,6 +55,7 @@ def running_gateway(fake: FakeProvider, workdir: Path) -> Iterator[Gateway]:
         "HYPERINFER_UPSTREAM_READ_TIMEOUT": str(READ_TIMEOUT),
         "HYPERINFER_KEEPALIVE_INTERVAL": str(KEEPALIVE),
         "HYPERINFER_MAX_REQUEST_BYTES": str(MAX_BODY),
+        **(extra_env or {}),
     }
     log = workdir / "gateway.log"
     with log.open("wb") as out:

@@ -12,7 +12,7 @@ from hyperinfer.errors import ErrorCode, GatewayError
 
 from tests.support import REPO
 
-MESSAGE = {"model": "claude-sonnet-4-5", "max_tokens": 32, "messages": [{"role": "user", "content": "Hi"}]}
+MESSAGE = {"model": "claude-haiku-4-5", "max_tokens": 32, "messages": [{"role": "user", "content": "Hi"}]}
 
 
 @pytest.fixture(scope="module")
