@@ -39,7 +39,7 @@ class Settings(BaseSettings):
         default=900, gt=0, description="Seconds a batch request stays claimed by a run that may have died."
     )
     batch_workspace_concurrency: int = Field(
-        default=4, ge=1, le=64, description="Batch requests one workspace may have running at once."
+        default=8, ge=1, le=64, description="Batch requests one workspace may have running at once."
     )
     upload_max_bytes: int = Field(
         default=50_000_000, gt=0, description="Largest JSONL file a presigned report upload accepts."

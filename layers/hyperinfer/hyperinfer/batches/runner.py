@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import anyio
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -44,6 +45,7 @@ class Busy(Exception):
 class Limits:
     lease_seconds: int
     workspace_slots: int
+    slot_wait_seconds: float = 10.0
 
 
 # Runs one request through the gateway and settles it; ``finish_items`` are the transaction items
@@ -94,9 +96,7 @@ async def run(store: BatchStore, message: BatchMessage, limits: Limits, execute:
         if await run_in_threadpool(store.transact, items):
             await finish(store, ws, batch_id)
         return
-    slot = await run_in_threadpool(store.acquire_slot, ws, limits.workspace_slots, limits.lease_seconds)
-    if slot is None:
-        raise Busy(f"workspace {ws} has {limits.workspace_slots} batch requests running")
+    slot = await _slot(store, ws, limits)
     try:
         token = secrets.token_hex(8)
         claimed = await run_in_threadpool(store.claim, batch_id, index, token, limits.lease_seconds)
@@ -118,6 +118,22 @@ async def run(store: BatchStore, message: BatchMessage, limits: Limits, execute:
     finally:
         await run_in_threadpool(store.release_slot, ws, slot)
     await finish(store, ws, batch_id)
+
+
+async def _slot(store: BatchStore, workspace_id: str, limits: Limits) -> int:
+    """A free slot of the workspace's batch concurrency, waited for a little (the records of one
+    invocation usually share a workspace); Busy when none frees up in time."""
+    waited, pause = 0.0, 0.05
+    while True:
+        slot = await run_in_threadpool(
+            store.acquire_slot, workspace_id, limits.workspace_slots, limits.lease_seconds
+        )
+        if slot is not None:
+            return slot
+        if waited >= limits.slot_wait_seconds:
+            raise Busy(f"workspace {workspace_id} has {limits.workspace_slots} batch requests running")
+        await anyio.sleep(pause)
+        waited, pause = waited + pause, min(pause * 2, 1.0)
 
 
 async def finish(store: BatchStore, workspace_id: str, batch_id: str) -> None:
