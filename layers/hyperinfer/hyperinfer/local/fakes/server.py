@@ -55,6 +55,12 @@ WIRE_FORMATS = {
     # Bedrock's model id is a path segment (percent-encoded; an ARN's "/" too, hence :path).
     "/model/{model_id:path}/converse": "bedrock",
     "/model/{model_id:path}/converse-stream": "bedrock",
+    # Gemini serves both API versions (the gateway's default base is v1beta, google-genai's v1).
+    **{
+        f"/{v}/models/{{model}}:{m}": "gemini"
+        for v in ("v1", "v1beta")
+        for m in ("generateContent", "streamGenerateContent")
+    },
 }
 
 
@@ -68,12 +74,14 @@ def directives(body: dict[str, Any]) -> dict[str, str]:
 
 def has_tool_results(body: dict[str, Any]) -> bool:
     """Whether the conversation already answers a tool call, in any of the three formats."""
-    items = body.get("messages") or body.get("input") or []
+    items = body.get("messages") or body.get("input") or body.get("contents") or []
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
         if item.get("role") == "tool" or item.get("type") == "function_call_output":
             return True
+        if any(isinstance(part, dict) and "functionResponse" in part for part in item.get("parts") or []):
+            return True  # Gemini
         content = item.get("content")
         if isinstance(content, list) and any(
             isinstance(block, dict) and (block.get("type") == "tool_result" or "toolResult" in block)
@@ -89,15 +97,18 @@ def reply_words(opts: dict[str, str]) -> list[str]:
 
 def prompt_tokens(body: dict[str, Any]) -> int:
     """A stable, content-dependent count: words of the whole body."""
-    return len(json.dumps(body.get("messages") or body.get("input") or "").split()) + 10
+    return (
+        len(json.dumps(body.get("messages") or body.get("input") or body.get("contents") or "").split()) + 10
+    )
 
 
 Handler = Callable[["FakeProvider", Request, dict[str, Any], dict[str, str]], Awaitable[Response]]
 
 
 class FakeProvider:
-    def __init__(self, *, hostile: bool = True) -> None:
+    def __init__(self, *, hostile: bool = True, record: bool = True) -> None:
         self.hostile = hostile
+        self.record = record  # keep each call in `calls` (tests read them; a long demo would not)
         self.calls: list[dict[str, Any]] = []
         self.url = ""  # set by whoever serves the app
         routes = [
@@ -122,7 +133,8 @@ class FakeProvider:
                 "authorization": request.headers.get("authorization"),
                 "outcome": "pending",
             }
-            self.calls.append(call)
+            if self.record:
+                self.calls.append(call)
             opts = directives(body)
             if "once" in opts and has_tool_results(body):
                 opts.pop("tools", None)
