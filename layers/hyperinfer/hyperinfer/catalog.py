@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from hyperinfer.tools.config import ToolsConfig
+
 
 class ProviderKind(StrEnum):
     OPENAI_CHAT = "openai_chat"
@@ -24,7 +26,12 @@ class ProviderKind(StrEnum):
     OPENAI_COMPATIBLE = "openai_compatible"
 
 
-Feature = Literal["tools", "vision", "json_mode", "reasoning", "streaming", "prompt_caching"]
+# Provider kinds whose base URL also serves OpenAI's Images API (the `image` server tool).
+IMAGES_API_KINDS = frozenset(
+    {ProviderKind.OPENAI_CHAT, ProviderKind.OPENAI_RESPONSES, ProviderKind.OPENAI_COMPATIBLE}
+)
+# "pdf": the model reads PDF documents natively; without it the gateway sends their extracted text.
+Feature = Literal["tools", "vision", "json_mode", "reasoning", "streaming", "prompt_caching", "pdf"]
 Price = Annotated[Decimal, Field(ge=0)]
 
 
@@ -89,6 +96,7 @@ class Model(_Frozen):
 class Catalog(_Frozen):
     providers: dict[str, Provider]
     models: tuple[Model, ...]
+    tools: ToolsConfig = ToolsConfig()
 
     @model_validator(mode="after")
     def _names_resolve(self) -> Catalog:
@@ -100,6 +108,15 @@ class Catalog(_Frozen):
                 if name in seen and seen[name] != model.slug:
                     raise ValueError(f"model name {name!r} is used by both {seen[name]!r} and {model.slug!r}")
                 seen[name] = model.slug
+        image = self.tools.image
+        if image and (
+            image.model not in seen
+            or self.providers[next(m.provider for m in self.models if m.slug == seen[image.model])].kind
+            not in IMAGES_API_KINDS
+        ):
+            raise ValueError(
+                f"tools.image.model: {image.model!r} is not a catalog model on an OpenAI-style provider"
+            )
         return self
 
     @cached_property

@@ -11,6 +11,9 @@ from starlette.responses import Response
 from hyperinfer.catalog import Catalog, Model
 from hyperinfer.gateway.runtime import runtime
 
+# The seed's PublicModel feature enum; catalog-only features (such as "pdf") stay internal.
+PUBLIC_FEATURES = frozenset({"tools", "vision", "json_mode", "reasoning", "streaming", "prompt_caching"})
+
 
 def public_model(model: Model) -> dict[str, Any]:
     pricing: dict[str, float] = {
@@ -31,7 +34,7 @@ def public_model(model: Model) -> dict[str, Any]:
         "context_length": model.context_length,
         "max_output_tokens": model.max_output_tokens,
         "pricing": pricing,
-        "features": list(model.features),
+        "features": [f for f in model.features if f in PUBLIC_FEATURES],
         "datacenter_locations": list(model.datacenter_locations),
         "benchmarks": [b.model_dump(exclude_none=True) for b in model.benchmarks],
     }
@@ -41,8 +44,8 @@ def public_model(model: Model) -> dict[str, Any]:
 
 
 def render_catalog(catalog: Catalog) -> bytes:
-    # No image-generation provider kind exists yet, so the chat `image` tool is never configured.
-    body = {"data": [public_model(m) for m in catalog.models], "meta": {"image_generation_configured": False}}
+    meta = {"image_generation_configured": catalog.tools.image is not None}
+    body = {"data": [public_model(m) for m in catalog.models], "meta": meta}
     return json.dumps(body, separators=(",", ":")).encode()
 
 
