@@ -74,6 +74,14 @@ class Settings(BaseSettings):
     balance_shards: int = Field(
         default=8, ge=1, le=64, description="Balance shards per workspace (hot-key spread)."
     )
+    retry_after_max_seconds: float = Field(
+        default=10.0, ge=0, description="Longest upstream Retry-After the router waits before a retry."
+    )
+    retry_backoff_base_ms: int = Field(
+        default=500,
+        ge=0,
+        description="First retry's backoff ceiling (ms) when upstream gives no Retry-After.",
+    )
     tool_max_iterations: int = Field(
         default=5, ge=1, le=20, description="Model calls one request's server-tool loop may make."
     )

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from hyperinfer.catalog import Catalog, Model
 from hyperinfer.gateway.runtime import runtime
+from hyperinfer.router.spec import RouteSpec
 
 # The seed's PublicModel feature enum; catalog-only features (such as "pdf") stay internal.
 PUBLIC_FEATURES = frozenset({"tools", "vision", "json_mode", "reasoning", "streaming", "prompt_caching"})
@@ -43,9 +44,25 @@ def public_model(model: Model) -> dict[str, Any]:
     return rendered
 
 
+def public_route(slug: str, route: RouteSpec, catalog: Catalog) -> dict[str, Any]:
+    """A route as a model entry: its first model's figures under the route's slug and description."""
+    names = route.model_names()
+    first = catalog.find(names[0])
+    assert first is not None  # the catalog checked every route's models when it loaded
+    how = "weighted across" if route.load_balancer else "falling back in order across"
+    about = route.description or f"Route {slug}"
+    return {
+        **public_model(first),
+        "slug": slug,
+        "name": f"Route: {slug}",
+        "description": f"{about} (route: {how} {', '.join(names)}; figures are {first.slug}'s).",
+    }
+
+
 def render_catalog(catalog: Catalog) -> bytes:
-    meta = {"image_generation_configured": catalog.tools.image is not None}
-    body = {"data": [public_model(m) for m in catalog.models], "meta": meta}
+    data = [public_model(m) for m in catalog.models]
+    data += [public_route(slug, route, catalog) for slug, route in catalog.routes.items()]
+    body = {"data": data, "meta": {"image_generation_configured": catalog.tools.image is not None}}
     return json.dumps(body, separators=(",", ":")).encode()
 
 

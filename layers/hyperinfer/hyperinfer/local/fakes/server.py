@@ -132,8 +132,9 @@ Handler = Callable[["FakeProvider", Request, dict[str, Any], dict[str, str]], Aw
 
 
 class FakeProvider:
-    def __init__(self, *, hostile: bool = True) -> None:
+    def __init__(self, *, hostile: bool = True, record: bool = True) -> None:
         self.hostile = hostile
+        self.record = record  # keep each call in `calls` (tests read them; a long demo would not)
         self.calls: list[dict[str, Any]] = []
         self.url = ""  # set by whoever serves the app
         routes = [
@@ -158,7 +159,8 @@ class FakeProvider:
                 "authorization": request.headers.get("authorization"),
                 "outcome": "pending",
             }
-            self.calls.append(call)
+            if self.record:
+                self.calls.append(call)
             opts = directives(body)
             if "once" in opts and has_tool_results(body):
                 opts.pop("tools", None)
