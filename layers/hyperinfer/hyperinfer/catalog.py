@@ -88,6 +88,8 @@ class Model(_Frozen):
     context_length: int = Field(gt=0)
     max_output_tokens: int = Field(gt=0)
     features: tuple[Feature, ...]
+    # Gemini 3 and later set reasoning by level, not a token budget: the levels the model takes.
+    thinking_levels: tuple[Literal["minimal", "low", "medium", "high"], ...] = ()
     datacenter_locations: tuple[str, ...]
     benchmarks: tuple[Benchmark, ...] = ()
     release_date: str = Field(pattern=r"^(\d{4}-\d{2}-\d{2})?$")

@@ -55,6 +55,12 @@ WIRE_FORMATS = {
     "/v1/responses": "openai_responses",
     "/v1/messages": "anthropic",
     "/v1/images/generations": "openai_images",
+    # Gemini serves both API versions (the gateway's default base is v1beta, google-genai's v1).
+    **{
+        f"/{v}/models/{{model}}:{m}": "gemini"
+        for v in ("v1", "v1beta")
+        for m in ("generateContent", "streamGenerateContent")
+    },
 }
 
 
@@ -68,12 +74,14 @@ def directives(body: dict[str, Any]) -> dict[str, str]:
 
 def has_tool_results(body: dict[str, Any]) -> bool:
     """Whether the conversation already answers a tool call, in any of the three formats."""
-    items = body.get("messages") or body.get("input") or []
+    items = body.get("messages") or body.get("input") or body.get("contents") or []
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
         if item.get("role") == "tool" or item.get("type") == "function_call_output":
             return True
+        if any(isinstance(part, dict) and "functionResponse" in part for part in item.get("parts") or []):
+            return True  # Gemini
         content = item.get("content")
         if isinstance(content, list) and any(
             isinstance(block, dict) and block.get("type") == "tool_result" for block in content
@@ -125,7 +133,9 @@ def reply_words(opts: dict[str, str]) -> list[str]:
 
 def prompt_tokens(body: dict[str, Any]) -> int:
     """A stable, content-dependent count: words of the whole body."""
-    return len(json.dumps(body.get("messages") or body.get("input") or "").split()) + 10
+    return (
+        len(json.dumps(body.get("messages") or body.get("input") or body.get("contents") or "").split()) + 10
+    )
 
 
 Handler = Callable[["FakeProvider", Request, dict[str, Any], dict[str, str]], Awaitable[Response]]
