@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,21 @@ UNSET_KEY_VARIABLE = "HYPERINFER_TEST_NEVER_SET_KEY"
 SAMPLE_EVENT_KEY = "sk-hi-sample-event-key-do-not-use-in-production"
 
 
+# The day the tests judge model shutdown dates at, whatever the calendar says.
+CATALOG_DATE = dt.date(2026, 12, 3)
+# The fake's flavour of each openai_compatible provider (hyperinfer.local.fakes.openai_compatible).
+COMPAT_PATHS = {"deepseek": "/compat/deepseek", "groq": "/compat/ollama/v1", "local": "/compat/ollama/v1"}
+
+
 def catalog_for(upstream_url: str, path: Path) -> Path:
-    """The real providers.yaml with every provider sent to the fake, plus one provider with no key."""
+    """The real providers.yaml with every provider sent to the fake, plus one provider with no key.
+    A provider that takes no key (the self-hosted example) keeps taking none."""
     raw: dict[str, Any] = yaml.safe_load((REPO / "providers.yaml").read_text())
-    for provider in raw["providers"].values():
-        provider["base_url"] = f"{upstream_url}/v1"
-        provider["api_key_env"] = "OPENAI_API_KEY"
+    for name, provider in raw["providers"].items():
+        compat = provider["kind"] == "openai_compatible"
+        provider["base_url"] = f"{upstream_url}{COMPAT_PATHS[name] if compat else '/v1'}"
+        if provider.get("api_key_env"):
+            provider["api_key_env"] = "OPENAI_API_KEY"
     raw["providers"]["unkeyed"] = {
         "kind": "openai_chat",
         "base_url": f"{upstream_url}/v1",

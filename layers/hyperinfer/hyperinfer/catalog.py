@@ -6,6 +6,7 @@ Prices are USD per 1M tokens, which is the same number as micro-USD per token; t
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
@@ -32,10 +33,66 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+_KEYED_KINDS = {
+    ProviderKind.OPENAI_CHAT,
+    ProviderKind.OPENAI_RESPONSES,
+    ProviderKind.ANTHROPIC,
+    ProviderKind.GEMINI,
+}
+# The Chat Completions request fields the gateway may send that a compatible server can refuse.
+CompatField = Literal[
+    "temperature",
+    "top_p",
+    "stop",
+    "tools",
+    "tool_choice",
+    "parallel_tool_calls",
+    "response_format",
+    "reasoning_effort",
+    "user",
+    "metadata",
+    "messages[].name",
+]
+
+
+class CompatOptions(_Frozen):
+    """Where a Chat Completions server that is not OpenAI differs from OpenAI's wire, as data.
+
+    Every option changes what goes on the wire or how the answer is read; see the README's catalog
+    section for each one's effect."""
+
+    # The message/delta field that carries reasoning text; None: the server returns none.
+    reasoning_field: Literal["reasoning_content", "reasoning"] | None = "reasoning_content"
+    # Send the reasoning of earlier assistant turns back in that field (DeepSeek's thinking mode
+    # answers 400 when a tool-calling turn comes back without it).
+    reasoning_echo: bool = False
+    # Turn reasoning on and off with {"thinking": {"type": "enabled"|"disabled"}} (DeepSeek V4).
+    thinking_toggle: bool = False
+    # Where usage keeps cached prompt tokens: a dotted path (DeepSeek: prompt_cache_hit_tokens).
+    cached_tokens_field: str = Field(
+        default="prompt_tokens_details.cached_tokens", pattern=r"^[a-z_]+(\.[a-z_]+)*$"
+    )
+    # The output cap's field: most compatible servers know only the older max_tokens.
+    max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    # Chat Completions request fields the server refuses: left out and named when advisory, else
+    # the request is refused with 400 naming the field (README "Any format, any model").
+    unsupported: tuple[CompatField, ...] = ()
+
+
 class Provider(_Frozen):
     kind: ProviderKind
     base_url: HttpUrl
-    api_key_env: str = Field(pattern=r"^[A-Z_][A-Z0-9_]*$")
+    # None: the server takes no key (a local Ollama or vLLM); only openai_compatible may say so.
+    api_key_env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]*$")
+    compat: CompatOptions | None = None  # openai_compatible only: how this server differs
+
+    @model_validator(mode="after")
+    def _options_fit_the_kind(self) -> Provider:
+        if self.compat is not None and self.kind is not ProviderKind.OPENAI_COMPATIBLE:
+            raise ValueError("compat: only openai_compatible providers take compat options")
+        if self.api_key_env is None and self.kind in _KEYED_KINDS:
+            raise ValueError(f"api_key_env: required for {self.kind.value} providers")
+        return self
 
     @property
     def base(self) -> str:
@@ -84,6 +141,10 @@ class Model(_Frozen):
     release_date: str = Field(pattern=r"^(\d{4}-\d{2}-\d{2})?$")
     description: str
     hugging_face_id: str | None = None
+    # The vendor's announced dates: deprecated (still served), and shut down (gone from the list
+    # and refused from that day on; see hyperinfer.lifecycle).
+    deprecation_date: dt.date | None = None
+    shutdown_date: dt.date | None = None
 
 
 class Catalog(_Frozen):

@@ -6,6 +6,7 @@ The README lists each field with its default; ``tests/unit/test_settings.py`` ke
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,6 +74,10 @@ class Settings(BaseSettings):
     )
     balance_shards: int = Field(
         default=8, ge=1, le=64, description="Balance shards per workspace (hot-key spread)."
+    )
+    catalog_date: dt.date | None = Field(
+        default=None,
+        description="The day model shutdown dates are judged at (tests); unset: today in UTC.",
     )
     dev_key: str | None = Field(
         default=None, description="`hyperinfer dev` only: the API key to seed (random when unset)."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -40,18 +41,24 @@ def public_model(model: Model) -> dict[str, Any]:
     return rendered
 
 
-def render_catalog(catalog: Catalog) -> bytes:
+def render_catalog(catalog: Catalog, today: dt.date) -> bytes:
+    """The models still served on ``today``: one past its shutdown date is left out."""
+    from hyperinfer.lifecycle import live_models
+
     # No image-generation provider kind exists yet, so the chat `image` tool is never configured.
-    body = {"data": [public_model(m) for m in catalog.models], "meta": {"image_generation_configured": False}}
+    data = [public_model(m) for m in live_models(catalog, today)]
+    body = {"data": data, "meta": {"image_generation_configured": False}}
     return json.dumps(body, separators=(",", ":")).encode()
 
 
-_rendered: dict[int, tuple[Catalog, bytes]] = {}
+_rendered: dict[int, tuple[Catalog, dt.date, bytes]] = {}
 
 
 async def handle(request: Request) -> Response:
-    catalog = runtime().catalog
+    rt = runtime()
+    catalog, today = rt.catalog, rt.today()
     cached = _rendered.get(id(catalog))
-    if cached is None or cached[0] is not catalog:  # the catalog is immutable: render it once
-        cached = _rendered[id(catalog)] = (catalog, render_catalog(catalog))
-    return Response(cached[1], media_type="application/json")
+    # The catalog is immutable: render it once a day (a shutdown date takes effect at midnight UTC).
+    if cached is None or cached[0] is not catalog or cached[1] != today:
+        cached = _rendered[id(catalog)] = (catalog, today, render_catalog(catalog, today))
+    return Response(cached[2], media_type="application/json")

@@ -52,6 +52,9 @@ WIRE_FORMATS = {
     "/v1/chat/completions": "openai_chat",
     "/v1/responses": "openai_responses",
     "/v1/messages": "anthropic",
+    # openai_compatible servers, each flavour under its own prefix (see that module)
+    "/compat/deepseek/chat/completions": "openai_compatible",
+    "/compat/ollama/v1/chat/completions": "openai_compatible",
 }
 
 
