@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import yaml
@@ -29,17 +30,17 @@ SAMPLE_EVENT_KEY = "sk-hi-sample-event-key-do-not-use-in-production"
 
 # The day the tests judge model shutdown dates at, whatever the calendar says.
 CATALOG_DATE = dt.date(2026, 12, 3)
-# The fake's flavour of each openai_compatible provider (hyperinfer.local.fakes.openai_compatible).
-COMPAT_PATHS = {"deepseek": "/compat/deepseek", "groq": "/compat/ollama/v1", "local": "/compat/ollama/v1"}
 
 
 def catalog_for(upstream_url: str, path: Path) -> Path:
     """The real providers.yaml with every provider sent to the fake, plus one provider with no key.
-    A provider that takes no key (the self-hosted example) keeps taking none."""
+    openai_compatible providers keep their paths (the fake serves each flavour at its vendor's);
+    one that takes no key (the self-hosted example) keeps taking none."""
     raw: dict[str, Any] = yaml.safe_load((REPO / "providers.yaml").read_text())
-    for name, provider in raw["providers"].items():
+    for provider in raw["providers"].values():
         compat = provider["kind"] == "openai_compatible"
-        provider["base_url"] = f"{upstream_url}{COMPAT_PATHS[name] if compat else '/v1'}"
+        path = urlsplit(provider["base_url"]).path.rstrip("/") if compat else "/v1"
+        provider["base_url"] = f"{upstream_url}{path}"
         if provider.get("api_key_env"):
             provider["api_key_env"] = "OPENAI_API_KEY"
     raw["providers"]["unkeyed"] = {

@@ -7,6 +7,7 @@ Prices are USD per 1M tokens, which is the same number as micro-USD per token; t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from hyperinfer.router.spec import RouteSpec
 
 
 class ProviderKind(StrEnum):
@@ -147,9 +150,14 @@ class Model(_Frozen):
     shutdown_date: dt.date | None = None
 
 
+SLUG = re.compile(r"^[a-z0-9-]+/[a-z0-9.\-]+$")
+
+
 class Catalog(_Frozen):
     providers: dict[str, Provider]
     models: tuple[Model, ...]
+    # Slugs clients name like a model, each standing for several models (router/, issue 13).
+    routes: dict[str, RouteSpec] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _names_resolve(self) -> Catalog:
@@ -161,6 +169,16 @@ class Catalog(_Frozen):
                 if name in seen and seen[name] != model.slug:
                     raise ValueError(f"model name {name!r} is used by both {seen[name]!r} and {model.slug!r}")
                 seen[name] = model.slug
+        for slug, route in self.routes.items():
+            if not SLUG.match(slug):
+                raise ValueError(f"route {slug!r}: a route slug is creator/name in lowercase, like a model's")
+            if slug in seen:
+                raise ValueError(f"route {slug!r}: the name is already model {seen[slug]!r}'s")
+            for name in route.model_names():
+                if name in self.routes:
+                    raise ValueError(f"route {slug!r}: {name!r} is a route; a route names models only")
+                if name not in seen:
+                    raise ValueError(f"route {slug!r}: unknown model {name!r}")
         return self
 
     @cached_property
@@ -170,6 +188,9 @@ class Catalog(_Frozen):
     def find(self, name: str) -> Model | None:
         """The model a client named, by slug or alias."""
         return self._by_name.get(name)
+
+    def route(self, name: str) -> RouteSpec | None:
+        return self.routes.get(name)
 
     def provider_of(self, model: Model) -> Provider:
         return self.providers[model.provider]

@@ -79,6 +79,14 @@ class Settings(BaseSettings):
         default=None,
         description="The day model shutdown dates are judged at (tests); unset: today in UTC.",
     )
+    retry_after_max_seconds: float = Field(
+        default=10.0, ge=0, description="Longest upstream Retry-After the router waits before a retry."
+    )
+    retry_backoff_base_ms: int = Field(
+        default=500,
+        ge=0,
+        description="First retry's backoff ceiling (ms) when upstream gives no Retry-After.",
+    )
     dev_key: str | None = Field(
         default=None, description="`hyperinfer dev` only: the API key to seed (random when unset)."
     )

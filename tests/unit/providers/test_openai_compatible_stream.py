@@ -1,6 +1,6 @@
-"""openai_compatible answers -> IR, from the fake's exact wire bytes (DeepSeek's and Ollama's
-shapes): the stream fed one byte at a time folds to the non-streamed answer, reasoning is read
-from the configured field only, and cached tokens from the configured usage field."""
+"""openai_compatible answers -> IR, from the fake's exact wire bytes (DeepSeek's and Groq's
+shapes): the stream fed one byte at a time folds to the non-streamed answer, reasoning is read from
+the configured field only, and cached tokens from the configured usage field."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from hyperinfer.providers.openai_compatible import ADAPTER
 from hyperinfer.providers.sse import SSEDecoder
 
 DEEPSEEK = CompatOptions(cached_tokens_field="prompt_cache_hit_tokens")
-OLLAMA = CompatOptions(reasoning_field="reasoning")
-FLAVOURS = {"deepseek": DEEPSEEK, "ollama": OLLAMA}
+GROQ = CompatOptions(reasoning_field="reasoning")
+FLAVOURS = {"deepseek": DEEPSEEK, "groq": GROQ}
 TOOLS = [{"type": "function", "function": {"name": "get_weather"}}]
 
 

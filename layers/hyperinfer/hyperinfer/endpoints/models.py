@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from hyperinfer.catalog import Catalog, Model
 from hyperinfer.gateway.runtime import runtime
+from hyperinfer.router.spec import RouteSpec
 
 
 def public_model(model: Model) -> dict[str, Any]:
@@ -41,12 +42,28 @@ def public_model(model: Model) -> dict[str, Any]:
     return rendered
 
 
+def public_route(slug: str, route: RouteSpec, catalog: Catalog) -> dict[str, Any]:
+    """A route as a model entry: its first model's figures under the route's slug and description."""
+    names = route.model_names()
+    first = catalog.find(names[0])
+    assert first is not None  # the catalog checked every route's models when it loaded
+    how = "weighted across" if route.load_balancer else "falling back in order across"
+    about = route.description or f"Route {slug}"
+    return {
+        **public_model(first),
+        "slug": slug,
+        "name": f"Route: {slug}",
+        "description": f"{about} (route: {how} {', '.join(names)}; figures are {first.slug}'s).",
+    }
+
+
 def render_catalog(catalog: Catalog, today: dt.date) -> bytes:
     """The models still served on ``today``: one past its shutdown date is left out."""
     from hyperinfer.lifecycle import live_models
 
     # No image-generation provider kind exists yet, so the chat `image` tool is never configured.
     data = [public_model(m) for m in live_models(catalog, today)]
+    data += [public_route(slug, route, catalog) for slug, route in catalog.routes.items()]
     body = {"data": data, "meta": {"image_generation_configured": False}}
     return json.dumps(body, separators=(",", ":")).encode()
 

@@ -1,16 +1,16 @@
 """Chat Completions servers that are not OpenAI, with the quirks the ``compat`` options exist for.
 
-Two flavours, by path:
+Two flavours, each at its vendor's own path (so a catalog pointed at the fake keeps its paths):
 
-- ``/compat/deepseek/chat/completions`` speaks as api.deepseek.com does: reasoning in
+- ``/chat/completions`` speaks as api.deepseek.com does: reasoning in
   ``reasoning_content`` (message and delta), cached tokens in ``prompt_cache_hit_tokens`` beside
   ``prompt_cache_miss_tokens``, usage on the finishing chunk, a key required, and in thinking mode
   (on unless ``thinking.type`` is ``disabled``) a 400 for a tool-calling assistant turn sent back
   without its ``reasoning_content``. It is stricter than DeepSeek, which ignores fields it does not
   know: any top-level field outside its documented request schema is a 400 naming it, so a field
   the gateway should have left out shows.
-- ``/compat/ollama/v1/chat/completions`` speaks as a local Ollama does: no key needed, reasoning
-  in ``reasoning``, OpenAI's usage without cache details.
+- ``/openai/v1/chat/completions`` speaks as Groq does (and a local Ollama, whose path is OpenAI's):
+  no key checked, reasoning in ``reasoning``, OpenAI's usage without cache details.
 
 Every ``[[fake ...]]`` directive of the OpenAI fake works here too.
 """
@@ -74,7 +74,7 @@ class CompatAnswer(Answer):
     def __init__(self, body: dict[str, Any], opts: dict[str, str], flavour: str) -> None:
         super().__init__(body, opts)
         self.flavour = flavour
-        self.field = "reasoning_content" if flavour == "deepseek" else "reasoning"
+        self.field = "reasoning_content" if flavour == "deepseek" else "reasoning"  # groq
         thinking_off = (body.get("thinking") or {}).get("type") == "disabled"
         self.thinking = THINKING if "think" in opts and not thinking_off else None
 
@@ -146,7 +146,7 @@ async def handle(
     fake: FakeProvider, request: Request, call: dict[str, Any], opts: dict[str, str]
 ) -> Response:
     body = call["body"]
-    flavour = "deepseek" if request.url.path.startswith("/compat/deepseek/") else "ollama"
+    flavour = "deepseek" if request.url.path == "/chat/completions" else "groq"
     if flavour == "deepseek":
         refused = deepseek_refusal(body, call["headers"])
         if refused is not None:

@@ -52,9 +52,9 @@ WIRE_FORMATS = {
     "/v1/chat/completions": "openai_chat",
     "/v1/responses": "openai_responses",
     "/v1/messages": "anthropic",
-    # openai_compatible servers, each flavour under its own prefix (see that module)
-    "/compat/deepseek/chat/completions": "openai_compatible",
-    "/compat/ollama/v1/chat/completions": "openai_compatible",
+    # openai_compatible servers at their own paths: DeepSeek's root, Groq's /openai/v1
+    "/chat/completions": "openai_compatible",
+    "/openai/v1/chat/completions": "openai_compatible",
 }
 
 
@@ -95,8 +95,9 @@ Handler = Callable[["FakeProvider", Request, dict[str, Any], dict[str, str]], Aw
 
 
 class FakeProvider:
-    def __init__(self, *, hostile: bool = True) -> None:
+    def __init__(self, *, hostile: bool = True, record: bool = True) -> None:
         self.hostile = hostile
+        self.record = record  # keep each call in `calls` (tests read them; a long demo would not)
         self.calls: list[dict[str, Any]] = []
         self.url = ""  # set by whoever serves the app
         routes = [
@@ -121,7 +122,8 @@ class FakeProvider:
                 "authorization": request.headers.get("authorization"),
                 "outcome": "pending",
             }
-            self.calls.append(call)
+            if self.record:
+                self.calls.append(call)
             opts = directives(body)
             if "once" in opts and has_tool_results(body):
                 opts.pop("tools", None)
