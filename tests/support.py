@@ -39,8 +39,8 @@ def catalog_for(upstream_url: str, path: Path) -> Path:
     raw: dict[str, Any] = yaml.safe_load((REPO / "providers.yaml").read_text())
     for provider in raw["providers"].values():
         compat = provider["kind"] == "openai_compatible"
-        path = urlsplit(provider["base_url"]).path.rstrip("/") if compat else "/v1"
-        provider["base_url"] = f"{upstream_url}{path}"
+        prefix = urlsplit(provider["base_url"]).path.rstrip("/") if compat else "/v1"
+        provider["base_url"] = f"{upstream_url}{prefix}"
         if provider.get("api_key_env"):
             provider["api_key_env"] = "OPENAI_API_KEY"
     raw["providers"]["unkeyed"] = {
