@@ -13,6 +13,7 @@ class Target:
     stream: bool
     reasoning: bool = False  # the model reasons (reasoning_effort / thinking are meaningful)
     compat: Any = None  # the provider entry's options, for kinds that take them (openai_compatible)
+    thinking_levels: tuple[str, ...] = ()  # the catalog's levels for a model set by level, not budget
 
 
 @dataclass(frozen=True, slots=True)
