@@ -61,8 +61,8 @@ def test_provider_kinds_and_urls(catalog: Catalog) -> None:
         local = provider.base_url.host in {"127.0.0.1", "localhost"}
         assert provider.base_url.scheme == "https" or local, name
         assert not provider.base.endswith("/"), name
-        # Only a server on this machine may go without a key.
-        assert provider.api_key_env is not None or local, name
+        # Only a server on this machine goes without a key (Bedrock signs with AWS credentials).
+        assert provider.api_key_env or local or provider.kind is ProviderKind.BEDROCK, name
 
 
 def test_openai_and_anthropic_models_are_both_present(catalog: Catalog) -> None:
@@ -220,3 +220,12 @@ def test_confirmed_prices(catalog: Catalog, name: str, prices: tuple[str | None,
     for field, want in zip(PRICE_FIELDS, prices, strict=True):
         got = getattr(model.pricing, field)
         assert got == (None if want is None else Decimal(want)), (name, field)
+
+
+def test_two_entries_under_one_slug_fail_the_load(catalog: Catalog) -> None:
+    from pydantic import ValidationError
+
+    raw = catalog.model_dump()
+    raw["models"] = [*raw["models"], {**raw["models"][0], "aliases": ()}]
+    with pytest.raises(ValidationError, match="names more than one entry"):
+        Catalog.model_validate(raw)

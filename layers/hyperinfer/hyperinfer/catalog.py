@@ -42,12 +42,6 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-_KEYED_KINDS = {
-    ProviderKind.OPENAI_CHAT,
-    ProviderKind.OPENAI_RESPONSES,
-    ProviderKind.ANTHROPIC,
-    ProviderKind.GEMINI,
-}
 # The Chat Completions request fields the gateway may send that a compatible server can refuse.
 CompatField = Literal[
     "temperature",
@@ -91,16 +85,29 @@ class CompatOptions(_Frozen):
 class Provider(_Frozen):
     kind: ProviderKind
     base_url: HttpUrl
-    # None: the server takes no key (a local Ollama or vLLM); only openai_compatible may say so.
-    api_key_env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]*$")
+    # "": no key. A bedrock provider signs with AWS credentials instead; an openai_compatible
+    # server may take none (a local Ollama or vLLM), and then none is sent.
+    api_key_env: str = Field(default="", pattern=r"^([A-Z_][A-Z0-9_]*)?$")
+    region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$")  # AWS kinds (bedrock)
     compat: CompatOptions | None = None  # openai_compatible only: how this server differs
 
+    @model_validator(mode="before")
+    @classmethod
+    def _bedrock_endpoint(cls, raw: object) -> object:
+        """A bedrock provider's base_url defaults to its region's Bedrock Runtime endpoint."""
+        if isinstance(raw, dict) and raw.get("kind") == ProviderKind.BEDROCK and raw.get("region"):
+            raw = {"base_url": f"https://bedrock-runtime.{raw['region']}.amazonaws.com", **raw}
+        return raw
+
     @model_validator(mode="after")
-    def _options_fit_the_kind(self) -> Provider:
+    def _credentials_named(self) -> Provider:
         if self.compat is not None and self.kind is not ProviderKind.OPENAI_COMPATIBLE:
             raise ValueError("compat: only openai_compatible providers take compat options")
-        if self.api_key_env is None and self.kind in _KEYED_KINDS:
-            raise ValueError(f"api_key_env: required for {self.kind.value} providers")
+        if self.kind is ProviderKind.BEDROCK:
+            if not self.region:
+                raise ValueError("a bedrock provider needs a region (SigV4 signs for one)")
+        elif not self.api_key_env and self.kind is not ProviderKind.OPENAI_COMPATIBLE:
+            raise ValueError(f"provider kind {self.kind.value!r} needs api_key_env")
         return self
 
     @property
@@ -171,6 +178,10 @@ class Catalog(_Frozen):
     @model_validator(mode="after")
     def _names_resolve(self) -> Catalog:
         seen: dict[str, str] = {}
+        slugs = [m.slug for m in self.models]
+        twice = sorted({s for s in slugs if slugs.count(s) > 1})
+        if twice:  # two entries under one slug: a lookup would silently pick one of them
+            raise ValueError(f"model slug {twice[0]!r} names more than one entry")
         for model in self.models:
             if model.provider not in self.providers:
                 raise ValueError(f"model {model.slug!r}: provider {model.provider!r} is not in providers")

@@ -205,4 +205,4 @@ def test_the_catalog_refuses_options_that_cannot_mean_anything(entry: dict[str, 
 
 def test_a_compatible_server_may_take_no_key() -> None:
     provider = Provider.model_validate({"kind": "openai_compatible", "base_url": "http://127.0.0.1:11434/v1"})
-    assert provider.api_key_env is None and provider.compat is None
+    assert provider.api_key_env == "" and provider.compat is None

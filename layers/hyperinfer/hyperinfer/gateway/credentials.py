@@ -24,7 +24,7 @@ async def read_secret(rt: Runtime, secret_id: str) -> str:
 
 
 async def provider_api_key(rt: Runtime, name: str, provider: Provider) -> str:
-    if provider.api_key_env is None:
+    if not provider.api_key_env:
         return ""  # a server that takes no key (a local Ollama): nothing to look up, nothing sent
     key = os.environ.get(provider.api_key_env, "")
     secret_id = rt.settings.provider_keys_secret
