@@ -168,6 +168,14 @@ class Model(_Frozen):
 SLUG = re.compile(r"^[a-z0-9-]+/[a-z0-9.\-]+$")
 
 
+def _one_entry_per_slug(models: tuple[Model, ...]) -> None:
+    """Two entries under one slug would let a lookup silently pick one of them."""
+    slugs = [m.slug for m in models]
+    twice = sorted({s for s in slugs if slugs.count(s) > 1})
+    if twice:
+        raise ValueError(f"model slug {twice[0]!r} names more than one entry")
+
+
 class Catalog(_Frozen):
     providers: dict[str, Provider]
     models: tuple[Model, ...]
@@ -178,10 +186,7 @@ class Catalog(_Frozen):
     @model_validator(mode="after")
     def _names_resolve(self) -> Catalog:
         seen: dict[str, str] = {}
-        slugs = [m.slug for m in self.models]
-        twice = sorted({s for s in slugs if slugs.count(s) > 1})
-        if twice:  # two entries under one slug: a lookup would silently pick one of them
-            raise ValueError(f"model slug {twice[0]!r} names more than one entry")
+        _one_entry_per_slug(self.models)
         for model in self.models:
             if model.provider not in self.providers:
                 raise ValueError(f"model {model.slug!r}: provider {model.provider!r} is not in providers")
