@@ -86,6 +86,7 @@ async def handle_generation(ingress: Ingress, request: Request) -> Response:
 
 async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes, meter: Meter) -> Response:
     payload = parse_object(raw)
+    prompt_tokens = prompt_upper_bound(payload)  # first: it also refuses what json_guard refuses
     parsed = validate(ingress.request_model, payload)
     ingress.refuse(payload)
     if getattr(parsed, "plugins", None):
@@ -103,7 +104,7 @@ async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes,
     # Decoded before reserving: a request the translation refuses costs no DynamoDB round trip.
     ir_request = None if native else ingress.decode(parsed)
     client_cap = ingress.output_cap(payload)
-    cap = await meter.reserve(model, prompt_upper_bound(payload), client_cap)
+    cap = await meter.reserve(model, prompt_tokens, client_cap)
     http = client(rt.settings.upstream_connect_timeout, rt.settings.upstream_read_timeout)
     view = view_for(ingress, meter.request_id, model)
     routed = Routed(model, provider, api_key, view, meter, http, stream=bool(payload.get("stream")))
