@@ -16,20 +16,25 @@ from hyperinfer.function_table import (
     ConsumerSpec,
     FunctionSpec,
     ScheduledSpec,
+    Secret,
 )
 
 from hyperinfer_infra.api import Api
+from hyperinfer_infra.bedrock_access import grant_bedrock
+from hyperinfer_infra.bedrock_access import nag_rules as bedrock_rules
 from hyperinfer_infra.config import EnvConfig
 from hyperinfer_infra.consumers import ConsumerFunction
 from hyperinfer_infra.data import Data
 from hyperinfer_infra.functions import GatewayFunction
 from hyperinfer_infra.lambdas import FunctionKit
+from hyperinfer_infra.nag import acknowledge
 from hyperinfer_infra.observability import Observability
 from hyperinfer_infra.scheduled import ScheduledFunction
 from hyperinfer_infra.secrets import Secrets
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS_DIR = REPO_ROOT / "functions"
+CATALOG_FILE = REPO_ROOT / "providers.yaml"  # what scripts/build_layer.py ships as PROVIDERS_FILE
 # scripts/build_layer.py writes the repo's providers.yaml, validated, as JSON to the layer root,
 # i.e. /opt at run time (hyperinfer.catalog.load_catalog reads either form).
 PROVIDERS_FILE = "/opt/providers.json"
@@ -47,6 +52,7 @@ class HyperInferStack(Stack):
         consumers: Sequence[ConsumerSpec] = CONSUMERS,
         scheduled: Sequence[ScheduledSpec] = SCHEDULED,
         functions_dir: Path = FUNCTIONS_DIR,
+        catalog_file: Path = CATALOG_FILE,
     ) -> None:
         super().__init__(scope, construct_id, description=f"HyperInfer AI gateway ({config.name})")
         data = Data(self, "Data", config=config)
@@ -71,6 +77,10 @@ class HyperInferStack(Stack):
         gateway_functions = []
         for spec in functions:
             function = GatewayFunction(self, function_construct_id(spec.name), spec=spec, kit=kit)
+            # The functions holding provider keys are the ones that call providers: they alone
+            # may invoke the catalog's Bedrock models.
+            if Secret.PROVIDER_KEYS in spec.secrets and grant_bedrock(function.function, catalog_file):
+                acknowledge(function.function, bedrock_rules(catalog_file))
             gateway_functions.append(function)
             every.append((function_construct_id(spec.name), function.function))
         for consumer in consumers:
