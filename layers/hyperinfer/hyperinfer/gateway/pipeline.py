@@ -58,6 +58,9 @@ def resolve(rt: Runtime, name: str) -> tuple[Model, Provider]:
     model = rt.catalog.find(name)
     if model is None:
         raise GatewayError(ErrorCode.INVALID_REQUEST, f"model: unknown model {name!r}.", param="model")
+    from hyperinfer.lifecycle import refuse_if_shut_down
+
+    refuse_if_shut_down(model, name, rt.today())
     return model, rt.catalog.provider_of(model)
 
 
@@ -86,6 +89,7 @@ async def handle_generation(ingress: Ingress, request: Request) -> Response:
 
 async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes, meter: Meter) -> Response:
     payload = parse_object(raw)
+    prompt_tokens = prompt_upper_bound(payload)  # first: it also refuses what json_guard refuses
     parsed = validate(ingress.request_model, payload)
     ingress.refuse(payload)
     if getattr(parsed, "plugins", None):
@@ -103,7 +107,7 @@ async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes,
     # Decoded before reserving: a request the translation refuses costs no DynamoDB round trip.
     ir_request = None if native else ingress.decode(parsed)
     client_cap = ingress.output_cap(payload)
-    cap = await meter.reserve(model, prompt_upper_bound(payload), client_cap)
+    cap = await meter.reserve(model, prompt_tokens, client_cap)
     http = client(rt.settings.upstream_connect_timeout, rt.settings.upstream_read_timeout)
     view = view_for(ingress, meter.request_id, model)
     routed = Routed(model, provider, api_key, view, meter, http, stream=bool(payload.get("stream")))
