@@ -1,4 +1,4 @@
-"""Consumer of the batch queue: expands chunks and runs each request once (SQS event source, partial batch failures)."""
+"""Consumer of the batch queue: expands chunks, runs each request once (SQS, partial batch failures)."""
 
 from hyperinfer.consumers.batch_run import handler
 

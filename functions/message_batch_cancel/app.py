@@ -1,4 +1,4 @@
-"""POST /api/v1/messages/batches/{batch_id}/cancel — buffered: Mangum adapts the API Gateway event to the app."""
+"""POST /api/v1/messages/batches/{batch_id}/cancel — buffered (Mangum)."""
 
 from hyperinfer.web import function_app, lambda_handler
 

@@ -1,4 +1,4 @@
-"""GET /api/v1/messages/batches/{batch_id}/results — buffered: Mangum adapts the API Gateway event to the app."""
+"""GET /api/v1/messages/batches/{batch_id}/results — buffered (Mangum)."""
 
 from hyperinfer.web import function_app, lambda_handler
 

@@ -68,14 +68,6 @@ class HyperInferStack(Stack):
         )
         # What every function gets; the names of the resources it touches come with its grants.
         environment = {
-<<<<<<< HEAD
-            "HYPERINFER_TABLE_NAME": data.table.table_name,
-            "HYPERINFER_REPORT_QUEUE_NAME": data.report_queue.queue_name,
-            "HYPERINFER_UPLOAD_QUEUE_NAME": data.upload_queue.queue_name,
-            "HYPERINFER_BATCH_QUEUE_NAME": data.batch_queue.queue_name,
-            "HYPERINFER_REPORT_BUCKET_NAME": data.report_bucket.bucket_name,
-=======
->>>>>>> main
             "HYPERINFER_PROVIDERS_FILE": PROVIDERS_FILE,
             # Settings.aws_region has its own default; it must follow the deployed region.
             "HYPERINFER_AWS_REGION": self.region,

@@ -13,6 +13,7 @@ from typing import Any
 import anthropic
 import openai
 import pytest
+from anthropic.types.messages import MessageBatchErroredResult
 from hyperinfer.local.fakes.server import REPLY_WORDS, FakeProvider
 
 from tests.integration.conftest import DEV_KEY, Gateway, running_gateway
@@ -34,7 +35,7 @@ def anthropic_client(gateway: Gateway, key: str = DEV_KEY) -> anthropic.Anthropi
     return anthropic.Anthropic(base_url=f"{gateway.url}/api", api_key=key, max_retries=0, timeout=20)
 
 
-def params(model: str, say: str = "Hello") -> dict[str, Any]:
+def params(model: str, say: str = "Hello") -> Any:  # the SDK's TypedDict, built loosely
     return {"model": model, "max_tokens": 64, "messages": [{"role": "user", "content": say}]}
 
 
@@ -57,11 +58,11 @@ def test_a_message_batch_runs_every_kind_of_model_once_and_bills_each(
 ) -> None:
     store, key = workspace(gateway, "ws_batch_mix", 5)
     client = anthropic_client(gateway, key)
-    requests = [
+    requests: list[Any] = [
         {"custom_id": f"ok-{n}", "params": params(model, f"mix-ok-{n}")} for n, model in enumerate(MODELS)
     ]
     requests.append({"custom_id": "refused", "params": params(MODELS[0], "mix-refused [[fake status=400]]")})
-    created = client.messages.batches.create(requests=requests)  # type: ignore[arg-type]
+    created = client.messages.batches.create(requests=requests)
     assert created.processing_status == "in_progress" and created.request_counts.processing == 4
     assert created.id.startswith("msgbatch_") and created.results_url is None
     ended = wait_ended(client, created.id)
@@ -93,7 +94,7 @@ def test_a_retryable_upstream_error_is_retried_before_it_is_recorded(
     created = client.messages.batches.create(
         requests=[
             {"custom_id": "busy", "params": params(MODELS[1], "retry-me [[fake status=503 retry_after=0]]")}
-        ]  # type: ignore[list-item]
+        ]
     )
     ended = wait_ended(client, created.id)
     assert ended.request_counts.errored == 1
@@ -105,10 +106,10 @@ def test_a_retryable_upstream_error_is_retried_before_it_is_recorded(
 def test_cancel_stops_the_requests_not_yet_started(gateway: Gateway, fake: FakeProvider) -> None:
     _, key = workspace(gateway, "ws_batch_cancel", 5)
     client = anthropic_client(gateway, key)
-    requests = [
+    requests: list[Any] = [
         {"custom_id": f"r{n}", "params": params(MODELS[0], f"slow-{n} [[fake delay=0.5]]")} for n in range(10)
     ]
-    created = client.messages.batches.create(requests=requests)  # type: ignore[arg-type]
+    created = client.messages.batches.create(requests=requests)
     deadline = time.monotonic() + 20
     while calls_for(fake, "slow-") == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -129,7 +130,7 @@ def test_batches_list_newest_first_page_by_page(gateway: Gateway) -> None:
     made = [
         client.messages.batches.create(requests=[{"custom_id": "a", "params": params(MODELS[0])}]).id
         for _ in range(5)
-    ]  # type: ignore[list-item]
+    ]
     first = client.messages.batches.list(limit=2)
     assert [b.id for b in first.data] == made[::-1][:2] and first.has_more
     assert [b.id for b in first] == made[::-1]  # the SDK follows after_id to the end
@@ -142,7 +143,7 @@ def test_delete_only_once_ended_and_then_gone(gateway: Gateway) -> None:
     client = anthropic_client(gateway, key)
     created = client.messages.batches.create(
         requests=[{"custom_id": "a", "params": params(MODELS[0], "[[fake delay=1]]")}]
-    )  # type: ignore[list-item]
+    )
     with pytest.raises(anthropic.BadRequestError):
         client.messages.batches.delete(created.id)
     wait_ended(client, created.id)
@@ -156,7 +157,7 @@ def test_another_workspace_sees_nothing_of_a_batch(gateway: Gateway) -> None:
     _, mine = workspace(gateway, "ws_batch_mine", 5)
     _, theirs = workspace(gateway, "ws_batch_theirs", 5)
     created = anthropic_client(gateway, mine).messages.batches.create(
-        requests=[{"custom_id": "a", "params": params(MODELS[0])}]  # type: ignore[list-item]
+        requests=[{"custom_id": "a", "params": params(MODELS[0])}]
     )
     wait_ended(anthropic_client(gateway, mine), created.id)
     other = anthropic_client(gateway, theirs)
@@ -177,7 +178,7 @@ def test_a_malformed_batch_names_the_request_and_field(gateway: Gateway) -> None
         client.messages.batches.create(
             requests=[
                 {"custom_id": "fine", "params": params(MODELS[0])},
-                {"custom_id": "bad", "params": {**params(MODELS[0]), "max_tokens": "lots"}},  # type: ignore[list-item,typeddict-item]
+                {"custom_id": "bad", "params": {**params(MODELS[0]), "max_tokens": "lots"}},  # type: ignore[typeddict-item]
             ]
         )
     assert "requests[1].params.max_tokens" in str(caught.value)
@@ -186,22 +187,23 @@ def test_a_malformed_batch_names_the_request_and_field(gateway: Gateway) -> None
 def test_a_workspace_that_runs_out_of_credits_gets_errored_results(gateway: Gateway) -> None:
     store, key = workspace(gateway, "ws_batch_broke", 0.0002)
     client = anthropic_client(gateway, key)
-    requests = [
+    requests: list[Any] = [
         {"custom_id": f"r{n}", "params": {**params(MODELS[2], f"broke-{n}"), "max_tokens": 4000}}
         for n in range(4)
     ]
-    created = client.messages.batches.create(requests=requests)  # type: ignore[arg-type]
+    created = client.messages.batches.create(requests=requests)
     ended = wait_ended(client, created.id)
-    errored = [r for r in client.messages.batches.results(created.id) if r.result.type == "errored"]
+    results = [r.result for r in client.messages.batches.results(created.id)]
+    errored = [r for r in results if isinstance(r, MessageBatchErroredResult)]
     assert errored and ended.request_counts.errored == len(errored)
-    assert all(r.result.error.error.type == "billing_error" for r in errored)  # type: ignore[union-attr]
+    assert all(r.error.error.type == "billing_error" for r in errored)
     assert store.balance("ws_batch_broke") >= 0
 
 
 def test_an_openai_batch_from_an_uploaded_file(gateway: Gateway, fake: FakeProvider) -> None:
     store, key = workspace(gateway, "ws_batch_openai", 5)
     client = openai.OpenAI(base_url=gateway.openai_base, api_key=key, max_retries=0, timeout=20)
-    lines = [
+    lines: list[dict[str, Any]] = [
         {"custom_id": f"q{n}", "method": "POST", "url": "/v1/chat/completions",
          "body": {"model": model, "messages": [{"role": "user", "content": f"openai-batch-{n}"}]}}
         for n, model in enumerate(MODELS)
@@ -212,7 +214,7 @@ def test_an_openai_batch_from_an_uploaded_file(gateway: Gateway, fake: FakeProvi
             "custom_id": "bad",
             "body": {**lines[0]["body"], "messages": [{"role": "user", "content": "x [[fake status=400]]"}]},
         }
-    )  # type: ignore[dict-item]
+    )
     data = "\n".join(json.dumps(line) for line in lines).encode()
     uploaded = client.files.create(file=("batch.jsonl", io.BytesIO(data)), purpose="batch")
     assert uploaded.bytes == len(data) and uploaded.purpose == "batch"
@@ -318,11 +320,11 @@ def test_requests_still_pending_at_expiry_expire_without_a_call(
     short_lived: Gateway, fake: FakeProvider
 ) -> None:
     client = anthropic_client(short_lived)
-    requests = [
+    requests: list[Any] = [
         {"custom_id": f"r{n}", "params": params(MODELS[0], f"expiring-{n} [[fake delay=0.8]]")}
         for n in range(6)
     ]
-    created = client.messages.batches.create(requests=requests)  # type: ignore[arg-type]
+    created = client.messages.batches.create(requests=requests)
     ended = wait_ended(client, created.id)
     counts = ended.request_counts
     assert counts.expired > 0 and counts.succeeded + counts.expired == 6

@@ -31,7 +31,8 @@ class Settings(BaseSettings):
         description="SQS queue of the upload bucket's object-created events.",
     )
     batch_queue_name: str = Field(
-        default="hyperinfer-batches", description="SQS queue of batch work (chunks to expand, requests to run)."
+        default="hyperinfer-batches",
+        description="SQS queue of batch work (chunks to expand, requests to run).",
     )
     batch_expiry_seconds: int = Field(
         default=86_400, gt=0, description="Seconds after creation a batch's requests not yet run expire."

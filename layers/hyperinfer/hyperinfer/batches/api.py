@@ -7,7 +7,7 @@ Anthropic Message Batches under ``/api/v1/messages/batches``; the OpenAI Batch A
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -277,7 +277,7 @@ async def create_file(request: Request) -> Response:
 async def _multipart(request: Request, raw: bytes) -> FormData:
     from starlette.formparsers import MultiPartParser
 
-    async def body() -> AsyncIterator[bytes]:
+    async def body() -> AsyncGenerator[bytes, None]:
         yield raw
 
     return await MultiPartParser(request.headers, body(), max_files=1, max_fields=4).parse()

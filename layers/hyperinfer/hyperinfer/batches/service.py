@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hyperinfer import aws
 from hyperinfer.accounts.keys import ApiKey
@@ -19,6 +19,9 @@ from hyperinfer.batches.runner import BatchMessage, chunk_lines
 from hyperinfer.batches.store import CHUNK, RETENTION_SECONDS, BatchStore, chunk_object
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
 
 SQS_BATCH = 10  # SendMessageBatch's most entries
 
@@ -36,7 +39,7 @@ def send(settings: Settings, messages: Iterable[BatchMessage]) -> None:
     url = queue_url(settings, settings.batch_queue_name)
     pending = [m.model_dump_json() for m in messages]
     for start in range(0, len(pending), SQS_BATCH):
-        entries = [
+        entries: list[SendMessageBatchRequestEntryTypeDef] = [
             {"Id": str(n), "MessageBody": body} for n, body in enumerate(pending[start : start + SQS_BATCH])
         ]
         answer = sqs.send_message_batch(QueueUrl=url, Entries=entries)
