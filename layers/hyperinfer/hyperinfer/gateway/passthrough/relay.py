@@ -1,20 +1,16 @@
-"""Relaying a provider's stream to a client of the same format: each upstream event goes through a
-rewriter that changes only what the gateway owns and keeps every other byte as the provider sent it."""
+"""A provider's stream relayed to a client of the same format: each upstream event goes through a
+rewriter that changes only what the gateway owns and keeps every other byte as the provider sent
+it. The loop itself (keep-alives, maximum duration, settlement) is ``gateway.relay``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Protocol
 
-import httpx
-
-from hyperinfer.errors import ErrorCode, GatewayError
-from hyperinfer.gateway.keepalive import Expired, Tick, with_keepalive
+from hyperinfer.errors import GatewayError
 from hyperinfer.gateway.metering import Meter
-from hyperinfer.gateway.upstream import close_quietly, sse_events
 from hyperinfer.ir.usage import Usage
 from hyperinfer.providers.sse import SSEEvent
-from hyperinfer.providers.transport import transport_error
 
 
 class Rewriter(Protocol):
@@ -42,44 +38,33 @@ def frame(event: SSEEvent, data: str | None = None) -> bytes:
     return (head + "".join(f"data: {line}\n" for line in body.split("\n")) + "\n").encode()
 
 
-async def relay_passthrough(
-    response: httpx.Response,
-    rewriter: Rewriter,
-    *,
-    error_frame: Callable[[GatewayError], bytes],
-    meter: Meter,
-    provider_name: str,
-    keepalive: bytes,
-    interval: float,
-    max_duration: float,
-) -> AsyncIterator[bytes]:
-    """Any failure after the first byte ends the stream with the format's error event, never a finish."""
-    try:
-        async for item in with_keepalive(sse_events(response), interval, max_duration):
-            if isinstance(item, Tick):
-                yield keepalive
-                continue
-            if isinstance(item, Expired):
-                raise GatewayError(
-                    ErrorCode.PROVIDER_TIMEOUT, f"Stream exceeded its maximum duration of {max_duration:g} s."
-                )
-            frames = rewriter.rewrite(item)
-            if rewriter.finished:
-                closing = rewriter.closing_frames()
-                await meter.succeed(rewriter.usage)  # recorded before the client sees the end
-                for out in [*frames, *closing]:
-                    yield out
-                return
-            for out in frames:
-                yield out
-        rewriter.closing_frames()  # raises: the upstream stopped short
-    except GatewayError as error:
-        await meter.fail(error.code)
-        yield error_frame(error)
-    except httpx.HTTPError as error:
-        failure = transport_error(provider_name, error)
-        await meter.fail(failure.code)
-        yield error_frame(failure)
-    finally:
-        await meter.interrupted(rewriter.usage, rewriter.deltas)  # a no-op once settled
-        await close_quietly(response)
+class PassthroughLeg:
+    """``gateway.relay.Leg`` for a same-format stream."""
+
+    def __init__(
+        self, rewriter: Rewriter, meter: Meter, error_frame: Callable[[GatewayError], bytes]
+    ) -> None:
+        self.rewriter, self.meter, self.error_frame = rewriter, meter, error_frame
+
+    @property
+    def usage(self) -> Usage:
+        return self.rewriter.usage
+
+    @property
+    def produced_tokens(self) -> int:
+        return self.rewriter.deltas
+
+    @property
+    def finished(self) -> bool:
+        return self.rewriter.finished
+
+    async def feed(self, event: SSEEvent) -> list[bytes]:
+        frames = self.rewriter.rewrite(event)
+        if not self.rewriter.finished:
+            return frames
+        closing = self.rewriter.closing_frames()
+        await self.meter.succeed(self.rewriter.usage)  # recorded before the client sees the end
+        return [*frames, *closing]
+
+    async def close(self) -> list[bytes]:
+        return self.rewriter.closing_frames()  # raises: the upstream stopped short
