@@ -6,6 +6,7 @@ Prices are USD per 1M tokens, which is the same number as micro-USD per token; t
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
@@ -13,6 +14,9 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from hyperinfer.router.spec import RouteSpec
+from hyperinfer.tools.config import ToolsConfig
 
 
 class ProviderKind(StrEnum):
@@ -24,7 +28,12 @@ class ProviderKind(StrEnum):
     OPENAI_COMPATIBLE = "openai_compatible"
 
 
-Feature = Literal["tools", "vision", "json_mode", "reasoning", "streaming", "prompt_caching"]
+# Provider kinds whose base URL also serves OpenAI's Images API (the `image` server tool).
+IMAGES_API_KINDS = frozenset(
+    {ProviderKind.OPENAI_CHAT, ProviderKind.OPENAI_RESPONSES, ProviderKind.OPENAI_COMPATIBLE}
+)
+# "pdf": the model reads PDF documents natively; without it the gateway sends their extracted text.
+Feature = Literal["tools", "vision", "json_mode", "reasoning", "streaming", "prompt_caching", "pdf"]
 Price = Annotated[Decimal, Field(ge=0)]
 
 
@@ -35,7 +44,25 @@ class _Frozen(BaseModel):
 class Provider(_Frozen):
     kind: ProviderKind
     base_url: HttpUrl
-    api_key_env: str = Field(pattern=r"^[A-Z_][A-Z0-9_]*$")
+    api_key_env: str = Field(default="", pattern=r"^([A-Z_][A-Z0-9_]*)?$")
+    region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$")  # AWS kinds (bedrock)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bedrock_endpoint(cls, raw: object) -> object:
+        """A bedrock provider's base_url defaults to its region's Bedrock Runtime endpoint."""
+        if isinstance(raw, dict) and raw.get("kind") == ProviderKind.BEDROCK and raw.get("region"):
+            raw = {"base_url": f"https://bedrock-runtime.{raw['region']}.amazonaws.com", **raw}
+        return raw
+
+    @model_validator(mode="after")
+    def _credentials_named(self) -> Provider:
+        if self.kind is ProviderKind.BEDROCK:
+            if not self.region:
+                raise ValueError("a bedrock provider needs a region (SigV4 signs for one)")
+        elif not self.api_key_env:
+            raise ValueError(f"provider kind {self.kind.value!r} needs api_key_env")
+        return self
 
     @property
     def base(self) -> str:
@@ -79,6 +106,8 @@ class Model(_Frozen):
     context_length: int = Field(gt=0)
     max_output_tokens: int = Field(gt=0)
     features: tuple[Feature, ...]
+    # Gemini 3 and later set reasoning by level, not a token budget: the levels the model takes.
+    thinking_levels: tuple[Literal["minimal", "low", "medium", "high"], ...] = ()
     datacenter_locations: tuple[str, ...]
     benchmarks: tuple[Benchmark, ...] = ()
     release_date: str = Field(pattern=r"^(\d{4}-\d{2}-\d{2})?$")
@@ -86,9 +115,15 @@ class Model(_Frozen):
     hugging_face_id: str | None = None
 
 
+SLUG = re.compile(r"^[a-z0-9-]+/[a-z0-9.\-]+$")
+
+
 class Catalog(_Frozen):
     providers: dict[str, Provider]
     models: tuple[Model, ...]
+    tools: ToolsConfig = ToolsConfig()
+    # Slugs clients name like a model, each standing for several models (router/, issue 13).
+    routes: dict[str, RouteSpec] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _names_resolve(self) -> Catalog:
@@ -100,6 +135,25 @@ class Catalog(_Frozen):
                 if name in seen and seen[name] != model.slug:
                     raise ValueError(f"model name {name!r} is used by both {seen[name]!r} and {model.slug!r}")
                 seen[name] = model.slug
+        for slug, route in self.routes.items():
+            if not SLUG.match(slug):
+                raise ValueError(f"route {slug!r}: a route slug is creator/name in lowercase, like a model's")
+            if slug in seen:
+                raise ValueError(f"route {slug!r}: the name is already model {seen[slug]!r}'s")
+            for name in route.model_names():
+                if name in self.routes:
+                    raise ValueError(f"route {slug!r}: {name!r} is a route; a route names models only")
+                if name not in seen:
+                    raise ValueError(f"route {slug!r}: unknown model {name!r}")
+        image = self.tools.image
+        if image and (
+            image.model not in seen
+            or self.providers[next(m.provider for m in self.models if m.slug == seen[image.model])].kind
+            not in IMAGES_API_KINDS
+        ):
+            raise ValueError(
+                f"tools.image.model: {image.model!r} is not a catalog model on an OpenAI-style provider"
+            )
         return self
 
     @cached_property
@@ -109,6 +163,9 @@ class Catalog(_Frozen):
     def find(self, name: str) -> Model | None:
         """The model a client named, by slug or alias."""
         return self._by_name.get(name)
+
+    def route(self, name: str) -> RouteSpec | None:
+        return self.routes.get(name)
 
     def provider_of(self, model: Model) -> Provider:
         return self.providers[model.provider]

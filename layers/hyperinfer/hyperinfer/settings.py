@@ -74,6 +74,21 @@ class Settings(BaseSettings):
     balance_shards: int = Field(
         default=8, ge=1, le=64, description="Balance shards per workspace (hot-key spread)."
     )
+    retry_after_max_seconds: float = Field(
+        default=10.0, ge=0, description="Longest upstream Retry-After the router waits before a retry."
+    )
+    retry_backoff_base_ms: int = Field(
+        default=500,
+        ge=0,
+        description="First retry's backoff ceiling (ms) when upstream gives no Retry-After.",
+    )
+    tool_max_iterations: int = Field(
+        default=5, ge=1, le=20, description="Model calls one request's server-tool loop may make."
+    )
+    web_fetch_allow_hosts: str | None = Field(
+        default=None,
+        description="Comma-separated host:port the web_fetch tool may reach despite the SSRF rules.",
+    )
     dev_key: str | None = Field(
         default=None, description="`hyperinfer dev` only: the API key to seed (random when unset)."
     )

@@ -10,6 +10,10 @@ from starlette.responses import Response
 
 from hyperinfer.catalog import Catalog, Model
 from hyperinfer.gateway.runtime import runtime
+from hyperinfer.router.spec import RouteSpec
+
+# The seed's PublicModel feature enum; catalog-only features (such as "pdf") stay internal.
+PUBLIC_FEATURES = frozenset({"tools", "vision", "json_mode", "reasoning", "streaming", "prompt_caching"})
 
 
 def public_model(model: Model) -> dict[str, Any]:
@@ -31,7 +35,7 @@ def public_model(model: Model) -> dict[str, Any]:
         "context_length": model.context_length,
         "max_output_tokens": model.max_output_tokens,
         "pricing": pricing,
-        "features": list(model.features),
+        "features": [f for f in model.features if f in PUBLIC_FEATURES],
         "datacenter_locations": list(model.datacenter_locations),
         "benchmarks": [b.model_dump(exclude_none=True) for b in model.benchmarks],
     }
@@ -40,9 +44,25 @@ def public_model(model: Model) -> dict[str, Any]:
     return rendered
 
 
+def public_route(slug: str, route: RouteSpec, catalog: Catalog) -> dict[str, Any]:
+    """A route as a model entry: its first model's figures under the route's slug and description."""
+    names = route.model_names()
+    first = catalog.find(names[0])
+    assert first is not None  # the catalog checked every route's models when it loaded
+    how = "weighted across" if route.load_balancer else "falling back in order across"
+    about = route.description or f"Route {slug}"
+    return {
+        **public_model(first),
+        "slug": slug,
+        "name": f"Route: {slug}",
+        "description": f"{about} (route: {how} {', '.join(names)}; figures are {first.slug}'s).",
+    }
+
+
 def render_catalog(catalog: Catalog) -> bytes:
-    # No image-generation provider kind exists yet, so the chat `image` tool is never configured.
-    body = {"data": [public_model(m) for m in catalog.models], "meta": {"image_generation_configured": False}}
+    data = [public_model(m) for m in catalog.models]
+    data += [public_route(slug, route, catalog) for slug, route in catalog.routes.items()]
+    body = {"data": data, "meta": {"image_generation_configured": catalog.tools.image is not None}}
     return json.dumps(body, separators=(",", ":")).encode()
 
 

@@ -1,0 +1,99 @@
+"""Which models a request tries, in order, and under which policy: the requested model or route,
+the load balancer's pick, explicit fallbacks, then the balancer's other models.
+
+A request's own fields override its route's. Pure: the catalog and a random source come in.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.router.balance import pick
+from hyperinfer.router.fields import RouterFields
+from hyperinfer.router.spec import Cache, Retry, RouteSpec, Timeout
+
+if TYPE_CHECKING:
+    from hyperinfer.catalog import Catalog, Model
+
+
+@dataclass(frozen=True)
+class Routing:
+    models: tuple[Model, ...]  # the primary first; each later one is a fallback
+    retry: Retry | None = None
+    timeout: Timeout | None = None
+    cache: Cache | None = None
+    name: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    route: str | None = None  # the route slug the client named, if it named one
+
+    @property
+    def primary(self) -> Model:
+        return self.models[0]
+
+
+def plan(
+    requested: str, fields: RouterFields, catalog: Catalog, rng: random.Random, allowed: tuple[str, ...] = ()
+) -> Routing:
+    """``allowed``: the key's model allow-list (empty: any model); a candidate outside it is a 403."""
+    route = catalog.route(requested)
+    named = [(f"fallbacks[{i}].model", f.model) for i, f in enumerate(fields.fallbacks)]
+    if fields.load_balancer:
+        named += [
+            (f"load_balancer.models[{i}].model", m.model) for i, m in enumerate(fields.load_balancer.models)
+        ]
+    if route is None:
+        named.insert(0, ("model", requested))
+    by_name: dict[str, Model] = {}
+    for param, name in named:  # every model the request names is checked, not only the ones tried
+        by_name[name] = _known(catalog, param, name, allowed)
+    if route is not None:  # a route's models were checked when the catalog loaded
+        by_name.update({n: _known(catalog, "model", n, allowed) for n in route.model_names()})
+    models: list[Model] = []
+    for name in _candidates(requested, fields, route, rng):
+        if by_name[name] not in models:  # a model that failed is not tried twice in one plan
+            models.append(by_name[name])
+    return Routing(
+        models=tuple(models),
+        retry=fields.retry or (route.retry if route else None),
+        timeout=fields.timeout or (route.timeout if route else None),
+        cache=fields.cache or (route.cache if route else None),
+        name=fields.name,
+        metadata=dict(fields.metadata),
+        route=requested if route else None,
+    )
+
+
+def _known(catalog: Catalog, param: str, name: str, allowed: tuple[str, ...]) -> Model:
+    model = catalog.find(name)
+    if model is None:
+        why = "is a route; name a model here" if catalog.route(name) else f"unknown model {name!r}"
+        raise GatewayError(ErrorCode.INVALID_REQUEST, f"{param}: {why}.", param=param)
+    if allowed and model.slug not in allowed:
+        raise GatewayError(
+            ErrorCode.MODEL_NOT_ALLOWED, f"{param}: this key may not use {model.slug!r}.", param=param
+        )
+    return model
+
+
+def _candidates(
+    requested: str, fields: RouterFields, route: RouteSpec | None, rng: random.Random
+) -> list[str]:
+    """Model names in the order they are tried."""
+    balancer = fields.load_balancer or (route.load_balancer if route else None)
+    rest: tuple[str, ...] = ()
+    if balancer is not None:
+        primary, rest = pick(balancer.models, rng)
+    elif route is not None and route.models:
+        primary = route.models[0]
+    else:
+        primary = requested
+    if fields.fallbacks:
+        fallbacks = [f.model for f in fields.fallbacks]
+    elif route is not None and route.models and balancer is None:
+        fallbacks = list(route.models[1:])
+    else:
+        fallbacks = []
+    return [primary, *fallbacks, *rest]
