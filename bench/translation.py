@@ -1,7 +1,7 @@
 """What translating one request, one answer and one stream costs, for every ingress x provider pair.
 
 Pure CPU, no network: the same components the gateway's pipeline calls (gateway/ingress.py,
-gateway/upstreams.py, gateway/passthrough.py), fed a 20-message agent conversation with tools and
+gateway/adapters.py, gateway/passthrough/), fed a 20-message agent conversation with tools and
 an image, and the fake provider's exact wire answers (long text, thinking, two tool calls).
 
 - request: the client's parsed JSON validated into the ingress request model, decoded into the IR,
