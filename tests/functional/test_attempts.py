@@ -18,6 +18,7 @@ from hyperinfer.catalog import Model, Provider
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.gateway.attempts import run_attempts
 from hyperinfer.gateway.body import validate
+from hyperinfer.gateway.estimate import prompt_upper_bound
 from hyperinfer.gateway.ingress import CHAT_COMPLETIONS
 from hyperinfer.gateway.metering import Meter, worst_case_cost
 from hyperinfer.gateway.pipeline import GenerationRequest
@@ -60,7 +61,9 @@ async def _generate(rt: Runtime, key: ApiKey, plan: Plan, payload: dict[str, Any
     rid = uuid.uuid4().hex
     meter = Meter(rt.billing, key, rid, CHAT_COMPLETIONS.name)
     parsed = validate(CHAT_COMPLETIONS.request_model, payload)
-    generation = GenerationRequest(rt, CHAT_COMPLETIONS, _request(), payload, parsed, meter)
+    generation = GenerationRequest(
+        rt, CHAT_COMPLETIONS, _request(), payload, parsed, meter, prompt_upper_bound(payload)
+    )
     try:
         response = await run_attempts(plan, meter, generation.attempt)
     except GatewayError as error:

@@ -64,6 +64,7 @@ async def handle_generation(ingress: Ingress, request: Request) -> Response:
 
 async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes, meter: Meter) -> Response:
     payload = parse_object(raw)
+    prompt_tokens = prompt_upper_bound(payload)  # first: it also refuses what json_guard refuses
     parsed = validate(ingress.request_model, payload)
     ingress.refuse(payload)
     if getattr(parsed, "plugins", None):
@@ -76,7 +77,7 @@ async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes,
     plan = await plan_for(rt, payload)
     meter.model = plan.first.model
     observe.note_model(plan.first.model.slug, ingress.name)
-    generation = GenerationRequest(rt, ingress, request, payload, parsed, meter)
+    generation = GenerationRequest(rt, ingress, request, payload, parsed, meter, prompt_tokens)
     return await run_attempts(plan, meter, generation.attempt)
 
 
@@ -90,6 +91,7 @@ class GenerationRequest:
     payload: dict[str, Any]
     parsed: BaseModel
     meter: Meter
+    prompt_tokens: int  # the prompt's upper bound (gateway/estimate.py), held for every call
     _decoded: ir.Request | None = None
 
     @property
@@ -99,10 +101,6 @@ class GenerationRequest:
     @cached_property
     def client_cap(self) -> int | None:
         return self.ingress.output_cap(self.payload)
-
-    @cached_property
-    def prompt_tokens(self) -> int:
-        return prompt_upper_bound(self.payload)
 
     def decoded(self) -> ir.Request:
         if self._decoded is None:
