@@ -90,6 +90,7 @@ class Meter:
     _usage: Usage = field(default_factory=Usage)  # summed over billable calls
     _unbilled: int = 0
     _estimated: bool = False
+    _holds: int = 0  # holds taken so far: the next one's number
 
     # -- one upstream call -----------------------------------------------------------------------
 
@@ -217,10 +218,11 @@ class Meter:
 
     async def _hold(self, amount: int) -> Reservation:
         about = {"model": self.model.slug if self.model else "", "ingress_format": self.ingress_format}
-        first = not self.attempts
-        return await run_in_threadpool(
-            self.billing.reserve, self.api_key, amount, self.request_id, about=about, count_request=first
+        reservation = await run_in_threadpool(
+            self.billing.reserve, self.api_key, amount, self.request_id, about=about, hold=self._holds
         )
+        self._holds += 1
+        return reservation
 
     async def _release(self) -> None:
         """Close the open hold, charging the calls made under it; the next call holds anew."""
