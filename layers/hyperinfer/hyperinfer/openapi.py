@@ -4,6 +4,7 @@ validate requests and shape responses."""
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +34,18 @@ class Operation:
     extra_statuses: tuple[int, ...] = ()
     status: int = 200
     security: str | None = None  # a scheme other than the default bearer key
+    # Query parameters: (name, JSON Schema, required, description). Path parameters come from the route.
+    query: tuple[tuple[str, dict[str, Any], bool, str], ...] = ()
+    path_descriptions: tuple[tuple[str, str], ...] = ()
     media_type: str = "application/json"  # of the answer (JSONL for batch results and file content)
     request_media_type: str = "application/json"
+
+
+_PATH_PARAM = re.compile(r"\{(\w+)\}")
+_TIME = {"type": "string", "description": "Unix milliseconds or ISO 8601."}
+
+
+_LIMIT = ("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}, False, "Page size.")
 
 
 def _batch_operations() -> dict[str, Operation]:
@@ -46,7 +57,15 @@ def _batch_operations() -> dict[str, Operation]:
             "createMessageBatch", "Create a Message Batch", "Batches", b.MessageBatch, b.MessageBatchCreate
         ),
         "message_batches_list": Operation(
-            "listMessageBatches", "List Message Batches", "Batches", b.MessageBatchList
+            "listMessageBatches",
+            "List Message Batches",
+            "Batches",
+            b.MessageBatchList,
+            query=(
+                _LIMIT,
+                ("before_id", {"type": "string"}, False, "The page just before this batch."),
+                ("after_id", {"type": "string"}, False, "The page just after this batch."),
+            ),
         ),
         "message_batch": Operation("getMessageBatch", "Get a Message Batch", "Batches", b.MessageBatch),
         "message_batch_cancel": Operation(
@@ -65,7 +84,13 @@ def _batch_operations() -> dict[str, Operation]:
         "batches_create": Operation(
             "createBatch", "Create an OpenAI batch", "Batches", b.OpenAIBatch, b.OpenAIBatchCreate
         ),
-        "batches_list": Operation("listBatches", "List OpenAI batches", "Batches", b.OpenAIBatchList),
+        "batches_list": Operation(
+            "listBatches",
+            "List OpenAI batches",
+            "Batches",
+            b.OpenAIBatchList,
+            query=(_LIMIT, ("after", {"type": "string"}, False, "The page just after this batch.")),
+        ),
         "batch": Operation("getBatch", "Get an OpenAI batch", "Batches", b.OpenAIBatch),
         "batch_cancel": Operation("cancelBatch", "Cancel an OpenAI batch", "Batches", b.OpenAIBatch),
         "files_create": Operation(
@@ -127,7 +152,13 @@ OPERATIONS: dict[str, Operation] = {
         s.TokenCount,
         _request("anthropic_messages", "CountTokensRequest"),
     ),
-    "generation": Operation("getGeneration", "Get generation metadata", "Metadata", s.GenerationResponse),
+    "generation": Operation(
+        "getGeneration",
+        "Get generation metadata",
+        "Metadata",
+        s.GenerationResponse,
+        query=(("id", {"type": "string", "minLength": 1}, True, "A request id or a gen-/resp_/msg_ id."),),
+    ),
     "playground_keys": Operation(
         "mintPlaygroundKey",
         "Mint a one-time playground key (internal)",
@@ -159,9 +190,24 @@ OPERATIONS: dict[str, Operation] = {
         status=201,
     ),
     "report_upload_status": Operation(
-        "getReportUpload", "An upload's ingestion status and bad lines", "Reporting", rs.ReportUploadStatus
+        "getReportUpload",
+        "An upload's ingestion status and bad lines",
+        "Reporting",
+        rs.ReportUploadStatus,
+        path_descriptions=(("upload_id", "The id POST /api/v1/report-uploads returned."),),
     ),
-    "reports": Operation("listReports", "List stored reports", "Reporting", rs.ReportPage),
+    "reports": Operation(
+        "listReports",
+        "List stored reports",
+        "Reporting",
+        rs.ReportPage,
+        query=(
+            ("since", _TIME, False, "Reports received at or after this time."),
+            ("until", _TIME, False, "Reports received before this time."),
+            ("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, False, "Page size."),
+            ("cursor", {"type": "string"}, False, "The previous page's next_cursor."),
+        ),
+    ),
     "models": Operation("listModels", "List models", "Catalog", s.ModelList, public=True),
     "healthz": Operation("getHealthz", "Liveness", "Health", s.Health, public=True),
     "readyz": Operation("getReadyz", "Readiness", "Health", s.Readiness, public=True, extra_statuses=(503,)),
@@ -199,6 +245,8 @@ def _operation(spec: FunctionSpec, op: Operation) -> dict[str, Any]:
         "description": spec.description,
         "responses": responses,
     }
+    if parameters := _parameters(spec, op):
+        operation["parameters"] = parameters
     if op.public:
         operation["security"] = []
     elif op.security:
@@ -209,6 +257,26 @@ def _operation(spec: FunctionSpec, op: Operation) -> dict[str, Any]:
             "content": {op.request_media_type: {"schema": {"$ref": REF.format(model=op.request.__name__)}}},
         }
     return operation
+
+
+def _parameters(spec: FunctionSpec, op: Operation) -> list[dict[str, Any]]:
+    """Every ``{name}`` of the route (required, as OpenAPI demands of path parameters), then the query."""
+    described = dict(op.path_descriptions)
+    path = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"},
+            **({"description": described[name]} if name in described else {}),
+        }
+        for name in _PATH_PARAM.findall(spec.route)
+    ]
+    query = [
+        {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+        for name, schema, required, description in op.query
+    ]
+    return path + query
 
 
 def build_document() -> dict[str, Any]:
