@@ -122,7 +122,7 @@ def test_a_result_too_large_for_an_item_is_kept_in_s3(store: BatchStore) -> None
     assert set(stored) == {"s3_key"}
     assert store.result_of({"result": stored}) == big
     small = {"type": "canceled"}
-    assert store.stored_result("ws_a", "msgbatch_E", 8, small) == small
+    assert store.result_of({"result": store.stored_result("ws_a", "msgbatch_E", 8, small)}) == small
 
 
 def test_workspace_slots_are_leased_and_released(store: BatchStore, clock: Clock) -> None:

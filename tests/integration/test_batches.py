@@ -260,7 +260,7 @@ def test_an_openai_batch_whose_file_has_bad_lines_fails_naming_them(gateway: Gat
         "custom_id": "a",
         "method": "POST",
         "url": "/v1/chat/completions",
-        "body": {"model": MODELS[1], "messages": []},
+        "body": {"model": MODELS[1], "messages": [{"role": "user", "content": "hi"}]},
     }
     data = (
         json.dumps(good) + "\n" + json.dumps({**good, "custom_id": "b", "url": "/v1/embeddings"}) + "\n"

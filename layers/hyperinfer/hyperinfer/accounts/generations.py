@@ -47,6 +47,7 @@ class Generation(BaseModel):
     estimated: bool = False  # some usage was counted by the gateway: the provider never reported it
     # What the provider billed beyond the hold: not charged (the balance never goes below zero).
     unbilled_micro_usd: int = 0
+    batch_id: str | None = None  # the batch a request of source "batch" belongs to
 
     def values(self) -> dict[str, Any]:
         """The DynamoDB item (plain values); gsi1 lists a workspace's generations by time."""

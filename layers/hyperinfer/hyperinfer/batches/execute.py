@@ -51,8 +51,7 @@ async def run_request(
 ) -> None:
     """The request through the live endpoints' translation, provider and billing code, unstreamed,
     its outcome committed with its settlement (``finish_items``)."""
-    from hyperinfer.gateway.batch_call import run_batch_call
+    from hyperinfer.gateway.batch_call import BatchCall
 
-    rt = runtime()
-    ingress = INGRESS_BY_NAME[request.ingress]
-    await run_batch_call(rt, ingress, request.body, batch, request_id, finish_items)
+    call = BatchCall(runtime(), INGRESS_BY_NAME[request.ingress], batch, request_id, finish_items)
+    await call.run(request.body)

@@ -16,7 +16,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 from pydantic import BaseModel
@@ -25,6 +25,9 @@ from starlette.concurrency import run_in_threadpool
 from hyperinfer.batches.render import anthropic_result, openai_result_line
 from hyperinfer.batches.requests import BatchRequest
 from hyperinfer.batches.store import CHUNK, BatchStore, Outcome, chunk_object
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 log = logging.getLogger("hyperinfer")
 
@@ -50,7 +53,7 @@ class Limits:
 
 # Runs one request through the gateway and settles it; ``finish_items`` are the transaction items
 # (outcome and counts) its settlement must commit together with the charge.
-FinishItems = Callable[[Outcome, dict[str, Any]], list[dict[str, Any]]]
+FinishItems = Callable[[Outcome, dict[str, Any]], list["TransactWriteItemTypeDef"]]
 Execute = Callable[[dict[str, Any], BatchRequest, str, FinishItems], Awaitable[None]]
 
 
@@ -84,27 +87,23 @@ def expand(store: BatchStore, message: BatchMessage, send: Callable[[list[BatchM
 
 async def run(store: BatchStore, message: BatchMessage, limits: Limits, execute: Execute) -> None:
     ws, batch_id, index = message.workspace_id, message.batch_id, message.index
-    batch = await run_in_threadpool(store.get, ws, batch_id)
-    if batch is None or batch["state"] in ("ended", "failed"):
-        return
-    if batch["state"] == "canceling" or store.now_ms() >= int(batch["expires_ms"]):
-        outcome: Outcome = "canceled" if batch["state"] == "canceling" else "expired"
-        items = [
-            store.outcome_item(batch_id, index, outcome, {"type": outcome}, claim=None),
-            store.counts_item(ws, batch_id, outcome),
-        ]
-        if await run_in_threadpool(store.transact, items):
-            await finish(store, ws, batch_id)
+    if await _ended_without_call(store, message):
         return
     slot = await _slot(store, ws, limits)
     try:
+        # Looked at again: a cancel may have come while this run waited for its slot.
+        if await _ended_without_call(store, message):
+            return
         token = secrets.token_hex(8)
         claimed = await run_in_threadpool(store.claim, batch_id, index, token, limits.lease_seconds)
         if claimed is None:
             return  # another run holds it, or it has its outcome: nothing to do
+        batch = await run_in_threadpool(store.get, ws, batch_id)
+        if batch is None:
+            return
         request = BatchRequest(claimed["custom_id"], claimed["ingress"], claimed["body"])
 
-        def finish_items(outcome: Outcome, result: dict[str, Any]) -> list[dict[str, Any]]:
+        def finish_items(outcome: Outcome, result: dict[str, Any]) -> list[TransactWriteItemTypeDef]:
             stored = store.stored_result(ws, batch_id, index, result)
             return [
                 store.outcome_item(batch_id, index, outcome, stored, claim=token),
@@ -118,6 +117,25 @@ async def run(store: BatchStore, message: BatchMessage, limits: Limits, execute:
     finally:
         await run_in_threadpool(store.release_slot, ws, slot)
     await finish(store, ws, batch_id)
+
+
+async def _ended_without_call(store: BatchStore, message: BatchMessage) -> bool:
+    """True when the request needs no call: the batch is gone or over, or it is canceling or past
+    its expiry (the request then gets that outcome, unless a run holds it)."""
+    ws, batch_id, index = message.workspace_id, message.batch_id, message.index
+    batch = await run_in_threadpool(store.get, ws, batch_id)
+    if batch is None or batch["state"] in ("ended", "failed", "finalizing"):
+        return True
+    if batch["state"] != "canceling" and store.now_ms() < int(batch["expires_ms"]):
+        return False
+    outcome: Outcome = "canceled" if batch["state"] == "canceling" else "expired"
+    items = [
+        store.outcome_item(batch_id, index, outcome, {"type": outcome}, claim=None),
+        store.counts_item(ws, batch_id, outcome),
+    ]
+    if await run_in_threadpool(store.transact, items):
+        await finish(store, ws, batch_id)
+    return True
 
 
 async def _slot(store: BatchStore, workspace_id: str, limits: Limits) -> int:

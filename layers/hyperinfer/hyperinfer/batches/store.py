@@ -16,9 +16,12 @@ import json
 import random
 import time
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from hyperinfer.accounts.ddb import error_code, from_item, key, to_item
+from hyperinfer.accounts.ddb import error_code, from_item, key, to_item, transaction_token
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 RETENTION_SECONDS = 29 * 24 * 3600
 ITEM_BODY_LIMIT = 300_000  # bytes of JSON kept in an item; larger bodies go to S3 (items cap at 400 KB)
@@ -156,7 +159,7 @@ class BatchStore:
             self.db.delete_item(TableName=self.table, Key=request_key(batch_id, request["index"]))
         self.db.delete_item(TableName=self.table, Key=batch_key(workspace_id, batch_id))
 
-    def counts_item(self, workspace_id: str, batch_id: str, outcome: Outcome) -> dict[str, Any]:
+    def counts_item(self, workspace_id: str, batch_id: str, outcome: Outcome) -> TransactWriteItemTypeDef:
         """The transaction item that moves one request from processing to ``outcome``."""
         return {
             "Update": {
@@ -214,7 +217,7 @@ class BatchStore:
 
     def outcome_item(
         self, batch_id: str, index: int, outcome: Outcome, result: dict[str, Any], *, claim: str | None
-    ) -> dict[str, Any]:
+    ) -> TransactWriteItemTypeDef:
         """The transaction item that gives a request its outcome: only by the run holding its claim,
         or (``claim`` None: canceled, expired) only while nobody runs it."""
         values: dict[str, Any] = {":o": outcome, ":r": result}
@@ -235,10 +238,12 @@ class BatchStore:
             }
         }
 
-    def transact(self, items: list[dict[str, Any]]) -> bool:
+    def transact(self, items: list[TransactWriteItemTypeDef]) -> bool:
         """All or nothing; False when a condition failed (the request already has its outcome)."""
         try:
-            self.db.transact_write_items(TransactItems=items)
+            self.db.transact_write_items(
+                TransactItems=items, ClientRequestToken=transaction_token("batch-outcome", items)
+            )
         except Exception as error:
             if _is(error, "TransactionCanceledException"):
                 return False
@@ -262,21 +267,26 @@ class BatchStore:
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def result_of(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A request's result as ``stored_result`` kept it."""
         result = request.get("result") or {}
         if "s3_key" in result:
             loaded: dict[str, Any] = json.loads(self.get_object(result["s3_key"]))
             return loaded
+        if "json" in result:
+            parsed: dict[str, Any] = json.loads(result["json"])
+            return parsed
         return dict(result)
 
     def stored_result(
         self, workspace_id: str, batch_id: str, index: int, result: dict[str, Any]
     ) -> dict[str, Any]:
-        """``result`` as the request item keeps it: inline, or a pointer to S3 when too large."""
-        data = json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode()
-        if len(data) <= ITEM_BODY_LIMIT:
-            return result
+        """``result`` as the request item keeps it: as JSON text (answers hold floats, which
+        DynamoDB numbers would not keep exact), or a pointer to S3 when too large for an item."""
+        text = json.dumps(result, separators=(",", ":"), ensure_ascii=False)
+        if len(text.encode()) <= ITEM_BODY_LIMIT:
+            return {"json": text}
         object_key = result_object(workspace_id, batch_id, index)
-        self.put_object(object_key, data)
+        self.put_object(object_key, text.encode())
         return {"s3_key": object_key}
 
     # -- the workspace's concurrency -------------------------------------------------------------

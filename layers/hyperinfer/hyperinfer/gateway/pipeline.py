@@ -11,6 +11,7 @@ rewritten); any other crosses the IR (decoded by the ingress format, encoded by 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -63,7 +64,13 @@ async def handle_generation(ingress: Ingress, request: Request) -> Response:
 
 
 async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes, meter: Meter) -> Response:
-    payload = parse_object(raw)
+    return await generate(rt, ingress, parse_object(raw), meter, request.headers)
+
+
+async def generate(
+    rt: Runtime, ingress: Ingress, payload: dict[str, Any], meter: Meter, client_headers: Mapping[str, str]
+) -> Response:
+    """One request's answer from its parsed body; the batch runner enters here too (unstreamed)."""
     prompt_tokens = prompt_upper_bound(payload)  # first: it also refuses what json_guard refuses
     parsed = validate(ingress.request_model, payload)
     ingress.refuse(payload)
@@ -79,7 +86,7 @@ async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes,
         observe.note_model(named.slug, ingress.name)
     plan = await plan_for(rt, payload)
     meter.model = plan.first.model
-    generation = GenerationRequest(rt, ingress, request, payload, parsed, meter, prompt_tokens)
+    generation = GenerationRequest(rt, ingress, client_headers, payload, parsed, meter, prompt_tokens)
     return await run_attempts(plan, meter, generation.attempt)
 
 
@@ -89,7 +96,7 @@ class GenerationRequest:
 
     rt: Runtime
     ingress: Ingress
-    request: Request
+    client_headers: Mapping[str, str]  # a same-format provider sees some of them (Anthropic's version)
     payload: dict[str, Any]
     parsed: BaseModel
     meter: Meter
@@ -124,7 +131,7 @@ class GenerationRequest:
             from hyperinfer.gateway.passthrough import passthrough
 
             capped = self.payload if self.client_cap else {**self.payload, ingress.cap_fields[0]: cap}
-            return await passthrough(ingress, self.request, capped, routed)
+            return await passthrough(ingress, self.client_headers, capped, routed)
         from hyperinfer.gateway.translated import through_ir
 
         if not self.client_cap:
