@@ -81,3 +81,4 @@ def gateway(fake: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Ite
 @pytest.fixture(autouse=True)
 def _fresh_fake(fake: FakeProvider) -> None:
     fake.calls.clear()
+    fake.scripts.clear()
