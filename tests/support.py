@@ -26,8 +26,9 @@ UNSET_KEY_VARIABLE = "HYPERINFER_TEST_NEVER_SET_KEY"
 SAMPLE_EVENT_KEY = "sk-hi-sample-event-key-do-not-use-in-production"
 
 
-def catalog_for(upstream_url: str, path: Path) -> Path:
-    """The real providers.yaml with every provider sent to the fake, plus one provider with no key."""
+def catalog_for(upstream_url: str, path: Path, routes: dict[str, Any] | None = None) -> Path:
+    """The real providers.yaml with every provider sent to the fake, plus one provider with no key
+    (and ``routes`` added to the shipped ones)."""
     raw: dict[str, Any] = yaml.safe_load((REPO / "providers.yaml").read_text())
     for provider in raw["providers"].values():
         provider["base_url"] = f"{upstream_url}/v1"
@@ -39,6 +40,7 @@ def catalog_for(upstream_url: str, path: Path) -> Path:
     }
     template = next(m for m in raw["models"] if m["slug"] == "openai/gpt-4.1-mini")
     raw["models"].append({**template, "slug": "test/unkeyed", "aliases": [], "provider": "unkeyed"})
+    raw["routes"] = {**raw.get("routes", {}), **(routes or {})}
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     return path
 

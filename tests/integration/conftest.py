@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openai
 import pytest
@@ -40,9 +41,15 @@ class Gateway:
 
 
 @contextmanager
-def running_gateway(fake: FakeProvider, workdir: Path) -> Iterator[Gateway]:
-    """`hyperinfer dev` in its own process and workdir, with its own embedded emulator."""
-    catalog = catalog_for(fake.url, workdir / "providers.yaml")
+def running_gateway(
+    fake: FakeProvider,
+    workdir: Path,
+    env: dict[str, str] | None = None,
+    routes: dict[str, Any] | None = None,
+) -> Iterator[Gateway]:
+    """`hyperinfer dev` in its own process and workdir, with its own embedded emulator; ``env`` adds
+    settings, ``routes`` adds catalog routes."""
+    catalog = catalog_for(fake.url, workdir / "providers.yaml", routes)
     port = free_port()
     env = {
         **os.environ,
@@ -53,6 +60,7 @@ def running_gateway(fake: FakeProvider, workdir: Path) -> Iterator[Gateway]:
         "HYPERINFER_UPSTREAM_READ_TIMEOUT": str(READ_TIMEOUT),
         "HYPERINFER_KEEPALIVE_INTERVAL": str(KEEPALIVE),
         "HYPERINFER_MAX_REQUEST_BYTES": str(MAX_BODY),
+        **(env or {}),
     }
     log = workdir / "gateway.log"
     with log.open("wb") as out:

@@ -57,12 +57,15 @@ class GatewayError(Exception):
         *,
         param: str | None = None,
         retry_after: str | None = None,
+        upstream_status: int | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.param = param
         self.retry_after = retry_after
+        # The provider's own HTTP status, when this is its refusal: the router's retry.on_codes match it.
+        self.upstream_status = upstream_status
 
     @property
     def status(self) -> int:

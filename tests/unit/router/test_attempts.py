@@ -10,8 +10,8 @@ import anyio
 import pytest
 from hyperinfer.catalog import Catalog, Model, load_catalog
 from hyperinfer.errors import ErrorCode, GatewayError
-from hyperinfer.router.attempts import AttemptFailed, Outcome, run_attempts
-from hyperinfer.router.policy import Backoff, Failure
+from hyperinfer.router.attempts import Outcome, run_attempts
+from hyperinfer.router.policy import Backoff
 from hyperinfer.router.spec import Retry, Timeout
 
 CATALOG: Catalog = load_catalog(Path(__file__).parents[3] / "providers.yaml")
@@ -26,8 +26,8 @@ def models(*slugs: str) -> tuple[Model, ...]:
 PRIMARY, FALLBACK = models("openai/gpt-4o", "anthropic/claude-haiku-4.5")
 
 
-def upstream(code: ErrorCode, status: int, retry_after: str | None = None) -> AttemptFailed:
-    return AttemptFailed(Failure(GatewayError(code, f"{status}", retry_after=retry_after), True, status))
+def upstream(code: ErrorCode, status: int, retry_after: str | None = None) -> GatewayError:
+    return GatewayError(code, f"{status}", retry_after=retry_after, upstream_status=status)
 
 
 class Script:

@@ -2,8 +2,10 @@
 bounded by ``timeout.call_timeout``.
 
 An attempt is whatever the caller passes: a whole buffered call, or a stream opened and read up to
-its first content (after that a stream is committed and never retried). An attempt that overruns
-its time is cancelled, which closes its upstream connection, and counts as a ``provider_timeout``.
+its first content (after that a stream is committed and never retried). It fails by raising a
+``GatewayError``; ``policy.failure_of`` tells an upstream failure from the gateway's own. An
+attempt that overruns its time is cancelled, which closes its upstream connection, and counts as a
+``provider_timeout``.
 """
 
 from __future__ import annotations
@@ -17,22 +19,13 @@ from typing import TYPE_CHECKING, Generic, Literal, TypeVar
 import anyio
 
 from hyperinfer.errors import ErrorCode, GatewayError
-from hyperinfer.router.policy import Backoff, Failure, Step, next_step
+from hyperinfer.router.policy import Backoff, Step, failure_of, next_step
 from hyperinfer.router.spec import Retry, Timeout
 
 if TYPE_CHECKING:
     from hyperinfer.catalog import Model
 
 T = TypeVar("T")
-
-
-class AttemptFailed(Exception):
-    """Raised by an attempt for an upstream failure, which the policy may retry or fall back from.
-    Any other exception (a GatewayError of the gateway's own) ends the request at once."""
-
-    def __init__(self, failure: Failure) -> None:
-        super().__init__(failure.error.message)
-        self.failure = failure
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +60,8 @@ async def run_attempts(
             started = time.monotonic()
             try:
                 value = await _bounded(attempt(model), timeout)
-            except AttemptFailed as failed:
-                failure = failed.failure
+            except GatewayError as error:
+                failure = failure_of(error)
             else:
                 await on_outcome(Outcome(model.slug, "success", None, _ms(started)))
                 return Succeeded(model, value)
@@ -94,7 +87,7 @@ async def _bounded(call: Awaitable[T], timeout: Timeout | None) -> T:
             ErrorCode.PROVIDER_TIMEOUT,
             f"Upstream did not answer within timeout.call_timeout ({timeout.call_timeout:g} ms).",
         )
-        raise AttemptFailed(Failure(error, upstream=True)) from None
+        raise error from None
 
 
 def _ms(started: float) -> int:

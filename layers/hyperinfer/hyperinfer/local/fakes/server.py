@@ -142,6 +142,7 @@ class FakeProvider:
                 "headers": {k: v for k, v in request.headers.items()},
                 "authorization": request.headers.get("authorization"),
                 "outcome": "pending",
+                "at": time.monotonic(),  # when it arrived: the router's tests measure waits between calls
             }
             self.calls.append(call)
             opts = directives(body)
