@@ -14,7 +14,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: dev test lint typecheck unit functional integration infra synth layer deploy smoke bench clean venv node
+.PHONY: dev demo test lint typecheck unit functional integration infra synth layer deploy smoke bench clean venv node
 
 # The virtualenv is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -33,6 +33,11 @@ node: node_modules/.installed
 ## make dev: install everything and serve every function on http://127.0.0.1:$(PORT)
 dev: venv
 	$(BIN)/hyperinfer dev --port $(PORT)
+
+## make demo: the same, offline: every catalog provider is the built-in fake (canned replies), key sk-hi-dev
+DEMO_KEY ?= sk-hi-dev
+demo: venv
+	$(BIN)/hyperinfer dev --port $(PORT) --fake-upstream --dev-key $(DEMO_KEY)
 
 ## make test: lint, type-check and run the whole suite (unit, functional, integration, infra)
 test: venv node lint typecheck

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from hyperinfer.router.spec import RouteSpec
+from hyperinfer.tools.config import ToolsConfig
 
 
 class ProviderKind(StrEnum):
@@ -27,7 +28,12 @@ class ProviderKind(StrEnum):
     OPENAI_COMPATIBLE = "openai_compatible"
 
 
-Feature = Literal["tools", "vision", "json_mode", "reasoning", "streaming", "prompt_caching"]
+# Provider kinds whose base URL also serves OpenAI's Images API (the `image` server tool).
+IMAGES_API_KINDS = frozenset(
+    {ProviderKind.OPENAI_CHAT, ProviderKind.OPENAI_RESPONSES, ProviderKind.OPENAI_COMPATIBLE}
+)
+# "pdf": the model reads PDF documents natively; without it the gateway sends their extracted text.
+Feature = Literal["tools", "vision", "json_mode", "reasoning", "streaming", "prompt_caching", "pdf"]
 Price = Annotated[Decimal, Field(ge=0)]
 
 
@@ -82,6 +88,8 @@ class Model(_Frozen):
     context_length: int = Field(gt=0)
     max_output_tokens: int = Field(gt=0)
     features: tuple[Feature, ...]
+    # Gemini 3 and later set reasoning by level, not a token budget: the levels the model takes.
+    thinking_levels: tuple[Literal["minimal", "low", "medium", "high"], ...] = ()
     datacenter_locations: tuple[str, ...]
     benchmarks: tuple[Benchmark, ...] = ()
     release_date: str = Field(pattern=r"^(\d{4}-\d{2}-\d{2})?$")
@@ -95,6 +103,7 @@ SLUG = re.compile(r"^[a-z0-9-]+/[a-z0-9.\-]+$")
 class Catalog(_Frozen):
     providers: dict[str, Provider]
     models: tuple[Model, ...]
+    tools: ToolsConfig = ToolsConfig()
     # Slugs clients name like a model, each standing for several models (router/, issue 13).
     routes: dict[str, RouteSpec] = Field(default_factory=dict)
 
@@ -118,6 +127,15 @@ class Catalog(_Frozen):
                     raise ValueError(f"route {slug!r}: {name!r} is a route; a route names models only")
                 if name not in seen:
                     raise ValueError(f"route {slug!r}: unknown model {name!r}")
+        image = self.tools.image
+        if image and (
+            image.model not in seen
+            or self.providers[next(m.provider for m in self.models if m.slug == seen[image.model])].kind
+            not in IMAGES_API_KINDS
+        ):
+            raise ValueError(
+                f"tools.image.model: {image.model!r} is not a catalog model on an OpenAI-style provider"
+            )
         return self
 
     @cached_property

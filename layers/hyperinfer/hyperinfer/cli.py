@@ -28,7 +28,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _dev(args: argparse.Namespace) -> int:
     from hyperinfer.local.dev import serve
 
-    serve(_settings(args), port=args.port, aws_endpoint=args.aws_endpoint)
+    serve(_settings(args), port=args.port, aws_endpoint=args.aws_endpoint, fake_upstream=args.fake_upstream)
     return 0
 
 
@@ -44,6 +44,13 @@ def _invoke(args: argparse.Namespace) -> int:
         # A running `hyperinfer dev` holds the data: reach the same emulator.
         use_fake_credentials()
         settings = settings.model_copy(update={"aws_endpoint_url": state["aws_endpoint_url"]})
+        if state.get("fake_catalog") and not args.providers:
+            # ... and its fake provider, with the catalog it rewrote to point at it.
+            from hyperinfer.catalog import load_catalog
+            from hyperinfer.local.demo import use_fake_keys
+
+            settings = settings.model_copy(update={"providers_file": Path(state["fake_catalog"])})
+            use_fake_keys(load_catalog(settings.providers_file))
     configure(settings)
     event = json.loads(Path(args.event).read_text())
     with contextlib.redirect_stdout(sys.stderr):  # the handler's logs and metrics; stdout: the response
@@ -83,6 +90,11 @@ def parser() -> argparse.ArgumentParser:
         "--aws-endpoint",
         default=None,
         help="use this running AWS emulator instead of starting one (shared by several gateways)",
+    )
+    dev.add_argument(
+        "--fake-upstream",
+        action="store_true",
+        help="offline demo: run the built-in fake provider and point every catalog provider at it",
     )
     dev.set_defaults(run=_dev)
 

@@ -82,6 +82,13 @@ class Settings(BaseSettings):
         ge=0,
         description="First retry's backoff ceiling (ms) when upstream gives no Retry-After.",
     )
+    tool_max_iterations: int = Field(
+        default=5, ge=1, le=20, description="Model calls one request's server-tool loop may make."
+    )
+    web_fetch_allow_hosts: str | None = Field(
+        default=None,
+        description="Comma-separated host:port the web_fetch tool may reach despite the SSRF rules.",
+    )
     dev_key: str | None = Field(
         default=None, description="`hyperinfer dev` only: the API key to seed (random when unset)."
     )

@@ -12,6 +12,9 @@ from hyperinfer.catalog import Catalog, Model
 from hyperinfer.gateway.runtime import runtime
 from hyperinfer.router.spec import RouteSpec
 
+# The seed's PublicModel feature enum; catalog-only features (such as "pdf") stay internal.
+PUBLIC_FEATURES = frozenset({"tools", "vision", "json_mode", "reasoning", "streaming", "prompt_caching"})
+
 
 def public_model(model: Model) -> dict[str, Any]:
     pricing: dict[str, float] = {
@@ -32,7 +35,7 @@ def public_model(model: Model) -> dict[str, Any]:
         "context_length": model.context_length,
         "max_output_tokens": model.max_output_tokens,
         "pricing": pricing,
-        "features": list(model.features),
+        "features": [f for f in model.features if f in PUBLIC_FEATURES],
         "datacenter_locations": list(model.datacenter_locations),
         "benchmarks": [b.model_dump(exclude_none=True) for b in model.benchmarks],
     }
@@ -57,10 +60,9 @@ def public_route(slug: str, route: RouteSpec, catalog: Catalog) -> dict[str, Any
 
 
 def render_catalog(catalog: Catalog) -> bytes:
-    # No image-generation provider kind exists yet, so the chat `image` tool is never configured.
     data = [public_model(m) for m in catalog.models]
     data += [public_route(slug, route, catalog) for slug, route in catalog.routes.items()]
-    body = {"data": data, "meta": {"image_generation_configured": False}}
+    body = {"data": data, "meta": {"image_generation_configured": catalog.tools.image is not None}}
     return json.dumps(body, separators=(",", ":")).encode()
 
 

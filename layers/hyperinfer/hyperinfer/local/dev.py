@@ -10,12 +10,15 @@ import contextlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hyperinfer.accounts.keys import new_key
 from hyperinfer.function_table import CONSUMERS, SCHEDULED
 from hyperinfer.gateway.runtime import configure
 from hyperinfer.settings import Settings
+
+if TYPE_CHECKING:
+    from hyperinfer.local.fakes.server import ServerThread
 
 STATE_FILE = Path(".hyperinfer/dev.json")
 DEV_WORKSPACE = "ws_dev"
@@ -43,8 +46,30 @@ def seed_dev_account(settings: Settings, key: str) -> None:
         accounts.create_key(DEV_WORKSPACE, "dev", key=key)
 
 
-def serve(settings: Settings, *, port: int, aws_endpoint: str | None = None) -> None:
-    """Start the emulator (unless one is given), seed it, and serve every route until interrupted."""
+def _start_fake_upstream(settings: Settings) -> tuple[ServerThread, Path]:
+    """The fake provider on a free loopback port, and the catalog rewritten to point at it."""
+    from hyperinfer.local.demo import write_fake_catalog
+    from hyperinfer.local.emulator import free_port
+    from hyperinfer.local.fakes.server import FakeProvider, ServerThread
+
+    # Not hostile: the integration tests split frames to prove the relay; a demo streams plainly.
+    # Not recording: a long session would keep every request in memory.
+    provider = FakeProvider(hostile=False, record=False)
+    thread = ServerThread(provider.app, free_port())
+    thread.start()
+    provider.url = thread.url
+    target = STATE_FILE.parent / "fake-providers.json"
+    catalog = write_fake_catalog(settings.providers_file, thread.url, target)
+    return thread, catalog
+
+
+def serve(
+    settings: Settings, *, port: int, aws_endpoint: str | None = None, fake_upstream: bool = False
+) -> None:
+    """Start the emulator (unless one is given), seed it, and serve every route until interrupted.
+
+    With ``fake_upstream`` the built-in fake provider runs in this process too and every catalog
+    provider is pointed at it (see ``hyperinfer.local.demo``)."""
     import uvicorn
 
     from hyperinfer.local import poller, scheduler
@@ -60,6 +85,9 @@ def serve(settings: Settings, *, port: int, aws_endpoint: str | None = None) -> 
         emulator.start()
         aws_endpoint = emulator.endpoint_url
     settings = settings.model_copy(update={"aws_endpoint_url": aws_endpoint})
+    fake = _start_fake_upstream(settings) if fake_upstream else None
+    if fake is not None:
+        settings = settings.model_copy(update={"providers_file": fake[1]})
     configure(settings)
     ensure_resources(settings)
     key = settings.dev_key or new_key()
@@ -75,9 +103,16 @@ def serve(settings: Settings, *, port: int, aws_endpoint: str | None = None) -> 
         "upload_queue_name": settings.upload_queue_name,
         "report_bucket_name": settings.report_bucket_name,
         "gateway_url": f"http://127.0.0.1:{port}",
+        # With --fake-upstream, `hyperinfer invoke` reads the same rewritten catalog.
+        "fake_catalog": str(fake[1].resolve()) if fake is not None else None,
     }
     STATE_FILE.write_text(json.dumps(state, indent=2) + "\n")
     base = state["gateway_url"]
+    if fake is not None:
+        from hyperinfer.catalog import load_catalog
+        from hyperinfer.local.demo import banner
+
+        print(banner(fake[0].url, len(load_catalog(fake[1]).providers)), flush=True)
     print(
         f"HyperInfer dev gateway on {base}\n"
         f"  AWS emulator      {aws_endpoint}\n"
@@ -94,5 +129,7 @@ def serve(settings: Settings, *, port: int, aws_endpoint: str | None = None) -> 
     finally:
         stop_consumers.set()
         stop_schedules.set()
+        if fake is not None:
+            fake[0].stop()
         if emulator is not None:
             emulator.stop()

@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from hyperinfer.local.fakes.server import (
     JSON_REPLY,
-    TOOL_ARGUMENTS,
     FakeProvider,
+    planned_calls,
     prompt_tokens,
     reply_words,
     sse,
@@ -99,10 +99,10 @@ class Answer:
         self.calls = [
             {
                 "id": f"call_{i}abc",
-                "name": tools[i % len(tools)] if tools else "get_weather",
-                "arguments": json.dumps(TOOL_ARGUMENTS[i % len(TOOL_ARGUMENTS)], ensure_ascii=False),
+                "name": name,
+                "arguments": json.dumps(arguments, ensure_ascii=False),
             }
-            for i in range(int(opts.get("tools", 0)))
+            for i, (name, arguments) in enumerate(planned_calls(body, opts, tools))
         ]
         if "json" in opts:
             self.text: str | None = json.dumps(JSON_REPLY)

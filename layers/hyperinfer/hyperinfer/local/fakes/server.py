@@ -9,8 +9,11 @@ messages (the last one in the body wins). Common to every format:
 ``words`` (reply length), ``tools=N`` (call the first N tools of the request), ``once`` (with
 ``tools``: only while the request holds no tool results, so an agent's loop ends), ``think``
 (reasoning first), ``json`` (reply with a JSON object), ``max_tokens`` (stop as if cut by the cap),
-``refusal``; with ``midstream_error``, ``error_after=N`` sends the error after N frames (few enough
-and it comes before any content: a stream that fails before its first byte).
+``refusal``, ``calls=a,b+c`` (a script: the n-th round of tool results in the request picks the
+n-th entry, ``+`` for parallel calls, past its end the model answers in text; server tools get
+valid arguments, steered by ``q``, ``url``, ``tz`` and ``prompt``).
+With ``midstream_error``, ``error_after=N`` sends the error after N frames (few enough and it
+comes before any content: a stream that fails before its first byte).
 
 A per-model script fails chosen calls whatever the request says (the router's tests need one
 model down and the next one up): ``fake.script("gpt-4o", "status=429 retry_after=1", "")``, or
@@ -59,6 +62,13 @@ WIRE_FORMATS = {
     "/v1/chat/completions": "openai_chat",
     "/v1/responses": "openai_responses",
     "/v1/messages": "anthropic",
+    "/v1/images/generations": "openai_images",
+    # Gemini serves both API versions (the gateway's default base is v1beta, google-genai's v1).
+    **{
+        f"/{v}/models/{{model}}:{m}": "gemini"
+        for v in ("v1", "v1beta")
+        for m in ("generateContent", "streamGenerateContent")
+    },
 }
 
 
@@ -76,12 +86,14 @@ def parse_directives(text: str) -> dict[str, str]:
 
 def has_tool_results(body: dict[str, Any]) -> bool:
     """Whether the conversation already answers a tool call, in any of the three formats."""
-    items = body.get("messages") or body.get("input") or []
+    items = body.get("messages") or body.get("input") or body.get("contents") or []
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
         if item.get("role") == "tool" or item.get("type") == "function_call_output":
             return True
+        if any(isinstance(part, dict) and "functionResponse" in part for part in item.get("parts") or []):
+            return True  # Gemini
         content = item.get("content")
         if isinstance(content, list) and any(
             isinstance(block, dict) and block.get("type") == "tool_result" for block in content
@@ -90,21 +102,61 @@ def has_tool_results(body: dict[str, Any]) -> bool:
     return False
 
 
+def tool_rounds(body: dict[str, Any]) -> int:
+    """How many rounds of tool results the conversation holds (consecutive results are one round)."""
+    rounds, previous = 0, False
+    items = body.get("messages") or body.get("input") or []
+    for item in items if isinstance(items, list) else []:
+        current = isinstance(item, dict) and has_tool_results({"messages": [item]})
+        rounds += current and not previous
+        previous = current
+    return rounds
+
+
+def scripted_arguments(name: str, index: int, opts: dict[str, str]) -> dict[str, Any]:
+    server_tools: dict[str, dict[str, Any]] = {
+        "web_search": {"query": opts.get("q", "hyperinfer")},
+        "web_fetch": {"url": opts.get("url", "")},
+        "datetime": {"timezone": opts["tz"]} if "tz" in opts else {},
+        "image": {"prompt": opts.get("prompt", "a-lighthouse")},
+    }
+    return server_tools.get(name, TOOL_ARGUMENTS[index % len(TOOL_ARGUMENTS)])
+
+
+def planned_calls(
+    body: dict[str, Any], opts: dict[str, str], tools: list[str]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The tool calls this answer makes: by ``calls`` script, or the first ``tools`` tools."""
+    if "calls" in opts:
+        script = opts["calls"].split(",")
+        rounds = tool_rounds(body)
+        names = script[rounds].split("+") if rounds < len(script) else []
+        return [(name, scripted_arguments(name, i, opts)) for i, name in enumerate(names)]
+    count = int(opts.get("tools", 0))
+    return [
+        ((tools[i % len(tools)] if tools else "get_weather"), TOOL_ARGUMENTS[i % len(TOOL_ARGUMENTS)])
+        for i in range(count)
+    ]
+
+
 def reply_words(opts: dict[str, str]) -> list[str]:
     return REPLY_WORDS[: int(opts.get("words", len(REPLY_WORDS)))]
 
 
 def prompt_tokens(body: dict[str, Any]) -> int:
     """A stable, content-dependent count: words of the whole body."""
-    return len(json.dumps(body.get("messages") or body.get("input") or "").split()) + 10
+    return (
+        len(json.dumps(body.get("messages") or body.get("input") or body.get("contents") or "").split()) + 10
+    )
 
 
 Handler = Callable[["FakeProvider", Request, dict[str, Any], dict[str, str]], Awaitable[Response]]
 
 
 class FakeProvider:
-    def __init__(self, *, hostile: bool = True) -> None:
+    def __init__(self, *, hostile: bool = True, record: bool = True) -> None:
         self.hostile = hostile
+        self.record = record  # keep each call in `calls` (tests read them; a long demo would not)
         self.calls: list[dict[str, Any]] = []
         self.scripts: dict[str, list[str]] = {}  # upstream model -> directives of its next calls
         self.url = ""  # set by whoever serves the app
@@ -144,7 +196,8 @@ class FakeProvider:
                 "outcome": "pending",
                 "at": time.monotonic(),  # when it arrived: the router's tests measure waits between calls
             }
-            self.calls.append(call)
+            if self.record:
+                self.calls.append(call)
             opts = directives(body)
             steps = self.scripts.get(str(body.get("model")))
             if steps:

@@ -1,0 +1,130 @@
+"""Gemini SSE streams into IR events, fed one byte at a time: the fold equals the whole answer."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.ir.accumulate import Accumulator
+from hyperinfer.ir.events import BlockStart, Event, MessageStart, TextDelta
+from hyperinfer.ir.response import Response
+from hyperinfer.providers.gemini import ADAPTER
+
+from tests.unit.providers.gemini_cases import KEY, answer
+
+FINAL_USAGE = {
+    "promptTokenCount": 30,
+    "cachedContentTokenCount": 10,
+    "candidatesTokenCount": 9,
+    "thoughtsTokenCount": 12,
+    "totalTokenCount": 51,
+}
+
+
+def chunk(
+    *parts: dict[str, Any], finish: str | None = None, usage: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    candidate: dict[str, Any] = {"content": {"role": "model", "parts": list(parts)}, "index": 0}
+    if finish:
+        candidate["finishReason"] = finish
+    return {
+        "candidates": [candidate],
+        "usageMetadata": usage or {"promptTokenCount": 30, "totalTokenCount": 30},
+        "modelVersion": "gemini-3-pro-preview",
+        "responseId": "resp-1",
+    }
+
+
+def wire(*chunks: dict[str, Any]) -> bytes:
+    return b"".join(b"data: " + json.dumps(c, ensure_ascii=False).encode() + b"\r\n\r\n" for c in chunks)
+
+
+def events_byte_by_byte(raw: bytes) -> list[Event]:
+    framer, decoder = ADAPTER.framer(), ADAPTER.stream_decoder(None, (KEY,))
+    events: list[Event] = []
+    for i in range(len(raw)):
+        for sse in framer.feed(raw[i : i + 1]):
+            events += decoder.feed(sse)
+    for sse in framer.close():
+        events += decoder.feed(sse)
+    return events + decoder.close()
+
+
+def fold(events: list[Event]) -> Response:
+    accumulator = Accumulator()
+    for event in events:
+        accumulator.add(event)
+    return accumulator.response()
+
+
+THOUGHT_THEN_TEXT = [
+    chunk({"text": "Let me ", "thought": True}),
+    chunk({"text": "think… ✓", "thought": True}),
+    chunk({"text": "Héllo "}),
+    chunk({"text": "wörld 🚀"}),
+    chunk({"text": "", "thoughtSignature": "SIG-TEXT"}, finish="STOP", usage=FINAL_USAGE),
+]
+WHOLE_THOUGHT_THEN_TEXT = answer(
+    {"text": "Let me think… ✓", "thought": True},
+    {"text": "Héllo wörld 🚀", "thoughtSignature": "SIG-TEXT"},
+    usage=FINAL_USAGE,
+)
+PARALLEL_CALLS = [
+    chunk({"text": "Checking."}),
+    chunk(
+        {"functionCall": {"name": "get_weather", "args": {"city": "Paris"}}, "thoughtSignature": "SIG-CALL"},
+        {"functionCall": {"name": "get_weather", "args": {"city": "東京"}}},
+    ),
+    chunk(finish="STOP", usage=FINAL_USAGE),
+]
+WHOLE_PARALLEL_CALLS = answer(
+    {"text": "Checking."},
+    {"functionCall": {"name": "get_weather", "args": {"city": "Paris"}}, "thoughtSignature": "SIG-CALL"},
+    {"functionCall": {"name": "get_weather", "args": {"city": "東京"}}},
+    usage=FINAL_USAGE,
+)
+
+
+@pytest.mark.parametrize(
+    ("chunks", "whole"),
+    [(THOUGHT_THEN_TEXT, WHOLE_THOUGHT_THEN_TEXT), (PARALLEL_CALLS, WHOLE_PARALLEL_CALLS)],
+    ids=["thought-then-signed-text", "parallel-calls"],
+)
+def test_a_stream_fed_one_byte_at_a_time_folds_to_the_whole_answer(
+    chunks: list[dict[str, Any]], whole: dict[str, Any]
+) -> None:
+    events = events_byte_by_byte(wire(*chunks))
+    assert isinstance(events[0], MessageStart) and events[0].id == "resp-1"
+    assert fold(events) == ADAPTER.decode_response(whole, None)
+
+
+def test_text_streams_as_deltas_of_one_block() -> None:
+    events = events_byte_by_byte(wire(*THOUGHT_THEN_TEXT))
+    starts = [e for e in events if isinstance(e, BlockStart)]
+    assert [s.block.type for s in starts] == ["thinking", "text", "thinking"]
+    assert [e.text for e in events if isinstance(e, TextDelta)] == ["Héllo ", "wörld 🚀"]
+    usage = fold(events).usage
+    assert (usage.input_tokens, usage.cache_read_tokens, usage.output_tokens) == (20, 10, 21)
+
+
+def test_an_error_event_mid_stream_raises_the_mapped_error() -> None:
+    failure = {
+        "error": {"code": 503, "message": f"The model is overloaded. key={KEY}", "status": "UNAVAILABLE"}
+    }
+    with pytest.raises(GatewayError) as caught:
+        events_byte_by_byte(wire(THOUGHT_THEN_TEXT[0], failure))
+    assert caught.value.code is ErrorCode.PROVIDER_OVERLOADED and KEY not in caught.value.message
+
+
+def test_a_stream_cut_before_its_finish_reason_is_a_failure_not_an_answer() -> None:
+    with pytest.raises(GatewayError) as caught:
+        events_byte_by_byte(wire(*THOUGHT_THEN_TEXT[:-1]))
+    assert caught.value.code is ErrorCode.PROVIDER_UNAVAILABLE and "ended" in caught.value.message
+
+
+def test_an_unreadable_event_is_a_provider_failure() -> None:
+    with pytest.raises(GatewayError) as caught:
+        events_byte_by_byte(b"data: {not json\n\n")
+    assert caught.value.code is ErrorCode.PROVIDER_UNAVAILABLE
