@@ -231,7 +231,7 @@ def test_a_stream_failing_after_its_first_content_ends_with_the_error_event(
     gateway: Gateway, fake: FakeProvider, fmt: str
 ) -> None:
     slug, upstream = NATIVE[fmt]
-    fake.script(upstream, "midstream_error")
+    fake.script(upstream, f"midstream_error error_after={LIFECYCLE[fmt] + 2}")  # two content frames
     seen = ask(gateway, fmt, slug, stream=True, fallbacks=[{"model": OTHER[fmt][0]}], retry={"count": 2})
     assert seen.error is not None and seen.text and REPLY.startswith(seen.text)
     assert upstream_models(fake) == [upstream]  # committed: no retry, no fallback
@@ -303,5 +303,5 @@ def test_a_route_falls_back_and_answers_as_the_model_that_served(
 ) -> None:
     fake.script("claude-sonnet-4-6", "status=529", "status=529", "status=529")  # route: 2 retries on 529
     seen = ask(gateway, fmt, "hyperinfer/sonnet-with-fallback")
-    assert seen.model == "anthropic/claude-sonnet-4.5" and seen.text == REPLY
-    assert upstream_models(fake) == ["claude-sonnet-4-6"] * 3 + ["claude-sonnet-4-5-20250929"]
+    assert seen.model == "anthropic/claude-haiku-4.5" and seen.text == REPLY
+    assert upstream_models(fake) == ["claude-sonnet-4-6"] * 3 + ["claude-haiku-4-5-20251001"]

@@ -15,6 +15,7 @@ from hyperinfer.local.fakes.server import REPLY_WORDS, FakeProvider
 from tests.integration.conftest import Gateway
 from tests.integration.router_clients import FORMATS, NATIVE, OTHER, ask, generation, refusal, router_gateway
 from tests.integration.test_billing import workspace
+from tests.integration.test_router import LIFECYCLE
 
 REPLY = " ".join(REPLY_WORDS)
 CACHE = {"type": "exact_match", "ttl": 60}
@@ -92,7 +93,7 @@ def test_another_workspace_never_sees_the_entry(gateway: Gateway, fake: FakeProv
 def test_errors_and_broken_streams_are_never_cached(gateway: Gateway, fake: FakeProvider, fmt: str) -> None:
     slug, upstream = NATIVE[fmt]
     say = unique("fragile")
-    fake.script(upstream, "status=503", "midstream_error")
+    fake.script(upstream, "status=503", f"midstream_error error_after={LIFECYCLE[fmt] + 2}")
     assert refusal(gateway, fmt, slug, say, cache=CACHE).status_code == 502
     broken = ask(gateway, fmt, slug, say, stream=True, cache=CACHE)
     assert broken.error is not None

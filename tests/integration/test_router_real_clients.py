@@ -30,7 +30,7 @@ def test_claude_code_on_a_route_is_answered_by_the_fallback(
     assert result.returncode == 0, result.report()
     assert REPLY in result.stdout, result.report()
     models = [call["body"]["model"] for call in fake.calls]
-    assert models[:4] == ["claude-sonnet-4-6"] * 3 + ["claude-sonnet-4-5-20250929"]
+    assert models[:4] == ["claude-sonnet-4-6"] * 3 + ["claude-haiku-4-5-20251001"]
     assert fake.calls[3]["outcome"] == "completed"
 
 

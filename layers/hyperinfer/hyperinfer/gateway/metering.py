@@ -84,6 +84,10 @@ class Meter:
     reservation: Reservation | None = None
     done: bool = False
     attempts: list[Attempt] = field(default_factory=list)
+    # Set by the router: the request's trace name and metadata, and whether the cache answered it.
+    trace_name: str | None = None
+    trace_metadata: dict[str, str] = field(default_factory=dict)
+    cached: bool = False
     _call: _Call | None = None
     _held_cost: int = 0  # cost of the calls made under the open hold, settled with it
     _charged: int = 0  # cost of calls whose holds are already closed
@@ -204,6 +208,9 @@ class Meter:
             error_code=error_code,
             created_at=now_iso(),
             attempts=tuple(self.attempts),
+            name=self.trace_name,
+            metadata=self.trace_metadata,
+            cached=self.cached,
             estimated=self._estimated,
             unbilled_micro_usd=self._unbilled,
         )
@@ -218,9 +225,13 @@ class Meter:
     async def _hold(self, amount: int) -> Reservation:
         about = {"model": self.model.slug if self.model else "", "ingress_format": self.ingress_format}
         first = not self.attempts
-        return await run_in_threadpool(
-            self.billing.reserve, self.api_key, amount, self.request_id, about=about, count_request=first
-        )
+        # Shielded: a hold written while the request is being cancelled (a router timeout, a client
+        # that left) must come back to be settled, never stay open until the sweep.
+        with anyio.CancelScope(shield=True):
+            held: Reservation = await run_in_threadpool(
+                self.billing.reserve, self.api_key, amount, self.request_id, about=about, count_request=first
+            )
+        return held
 
     async def _release(self) -> None:
         """Close the open hold, charging the calls made under it; the next call holds anew."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -27,6 +27,7 @@ from hyperinfer.gateway.attempts import run_attempts
 from hyperinfer.gateway.auth import authenticate
 from hyperinfer.gateway.body import parse_object, read_body, validate
 from hyperinfer.gateway.estimate import prompt_upper_bound
+from hyperinfer.gateway.fields import wants_router
 from hyperinfer.gateway.ingress import Ingress
 from hyperinfer.gateway.metering import Meter
 from hyperinfer.gateway.plan import Candidate, plan_for
@@ -37,6 +38,9 @@ from hyperinfer.ir import request as ir
 from hyperinfer.ir.usage import Usage
 from hyperinfer.observability import context as observe
 from hyperinfer.request_context import request_id_of
+
+if TYPE_CHECKING:
+    from hyperinfer.router.session import Hooks
 
 
 def view_for(ingress: Ingress, request_id: str, model: Model) -> View:
@@ -64,6 +68,12 @@ async def handle_generation(ingress: Ingress, request: Request) -> Response:
 
 async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes, meter: Meter) -> Response:
     payload = parse_object(raw)
+    router = None
+    if wants_router(payload, ingress.name, rt.catalog.routes):
+        from hyperinfer.router.session import RouterSession
+
+        router = RouterSession.start(rt, ingress, meter, payload)  # the body, without its fields
+        payload = router.body
     prompt_tokens = prompt_upper_bound(payload)  # first: it also refuses what json_guard refuses
     parsed = validate(ingress.request_model, payload)
     ingress.refuse(payload)
@@ -74,6 +84,9 @@ async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes,
             param="plugins",
         )
     meter.model = rt.catalog.find(payload["model"])  # named on the record even if planning fails
+    if router is not None:
+        generation = GenerationRequest(rt, ingress, request, payload, parsed, meter, prompt_tokens)
+        return await router.run(payload["model"], generation)
     plan = await plan_for(rt, payload)
     meter.model = plan.first.model
     observe.note_model(plan.first.model.slug, ingress.name)
@@ -107,8 +120,9 @@ class GenerationRequest:
             self._decoded = self.ingress.codec.decode(self.parsed)
         return self._decoded
 
-    async def attempt(self, candidate: Candidate) -> Response:
-        """One call to one candidate: reserve, call, answer (a stream's answer is its relay)."""
+    async def attempt(self, candidate: Candidate, hooks: Hooks | None = None) -> Response:
+        """One call to one candidate: reserve, call, answer (a stream's answer is its relay).
+        ``hooks``: the router's, when it runs the attempts (``router/session.py``)."""
         ingress, meter = self.ingress, self.meter
         native = candidate.provider.kind is ingress.native
         # Decoded before reserving: a request the translation refuses costs no DynamoDB round trip.
@@ -117,7 +131,7 @@ class GenerationRequest:
         settings = self.rt.settings
         http = client(settings.upstream_connect_timeout, settings.upstream_read_timeout)
         view = view_for(ingress, meter.request_id, candidate.model)
-        routed = Routed(candidate, view, meter, http, self.stream)
+        routed = Routed(candidate, view, meter, http, self.stream, hooks)
         if ir_request is None:
             from hyperinfer.gateway.passthrough import passthrough
 
