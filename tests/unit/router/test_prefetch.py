@@ -114,3 +114,28 @@ async def test_a_stream_closed_before_content_is_a_failure(fake: FakeProvider) -
         await until_first_content(early, SSEDecoder(), decoder("anthropic"))
     await http.aclose()
     await http2.aclose()
+
+
+TERMINAL = {"openai_chat": b"[DONE]", "anthropic": b"message_stop", "openai_responses": b"response.completed"}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", FORMATS)
+async def test_the_answer_is_kept_when_the_reader_stops_at_the_terminal_event(
+    fake: FakeProvider, kind: str
+) -> None:
+    http, response = await opened(fake, kind, "plain")
+    seen: list[Response] = []
+
+    async def keep(answer: Response) -> None:
+        seen.append(answer)
+
+    committed = await until_first_content(response, SSEDecoder(), decoder(kind), keep)
+    framer = SSEDecoder()
+    async for piece in committed.aiter_bytes():  # as a relay does: it stops at the terminal event
+        events = framer.feed(piece)
+        if any(TERMINAL[kind].decode() in f"{e.event} {e.data}" for e in events):
+            break
+    await committed.aclose()
+    await http.aclose()
+    assert len(seen) == 1

@@ -78,16 +78,25 @@ class _Rest(httpx.AsyncByteStream):
         self.folding, self.finished = folding, finished
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        # The answer is kept as soon as it is whole, before its last bytes go out: a relay stops
+        # reading at the terminal event, so the end of this iterator may never come.
         for piece in self.head:
+            await self._keep_if_whole()
             yield piece
         async for piece in self.rest:
             self._fold(piece)
+            await self._keep_if_whole()
             yield piece
         self._fold(None)
+        await self._keep_if_whole()
+
+    async def _keep_if_whole(self) -> None:
         folded = self.folding.folded
-        if self.finished is not None and folded is not None and folded.finished and not self.folding.broken:
-            with anyio.CancelScope(shield=True):
-                await self.finished(folded.response())
+        if self.finished is None or folded is None or not folded.finished or self.folding.broken:
+            return
+        finished, self.finished = self.finished, None  # once
+        with anyio.CancelScope(shield=True):
+            await finished(folded.response())
 
     def _fold(self, piece: bytes | None) -> None:
         if self.folding.folded is not None:
