@@ -89,6 +89,35 @@ def test_another_workspace_never_sees_the_entry(gateway: Gateway, fake: FakeProv
     assert elsewhere.headers["x-hyperinfer-cache"] == "miss" and len(fake.calls) == 2
 
 
+def test_a_locked_workspace_gets_no_cached_answer(gateway: Gateway, fake: FakeProvider) -> None:
+    say = unique("locked")
+    store, key = workspace(gateway, f"ws_locked_{time.monotonic_ns()}", 5)
+    ask(gateway, "chat_completions", "openai/gpt-4o", say, key=key, cache=CACHE)
+    store.set_locked(store_workspace_of(store, key), True)
+    response = refusal_with(gateway, key, say)
+    assert response.status_code == 403 and response.json()["error"]["code"] == "workspace_locked"
+    assert len(fake.calls) == 1
+
+
+def store_workspace_of(store: Any, key: str) -> str:
+    found = store.find_key(key)
+    assert found is not None
+    workspace_id: str = found.workspace_id
+    return workspace_id
+
+
+def refusal_with(gateway: Gateway, key: str, say: str) -> Any:
+    import httpx
+
+    body = {"model": "openai/gpt-4o", "messages": [{"role": "user", "content": say}], "cache": CACHE}
+    return httpx.post(
+        f"{gateway.url}/api/v1/chat/completions",
+        json=body,
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=30,
+    )
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_errors_and_broken_streams_are_never_cached(gateway: Gateway, fake: FakeProvider, fmt: str) -> None:
     slug, upstream = NATIVE[fmt]

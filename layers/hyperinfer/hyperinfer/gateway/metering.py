@@ -127,6 +127,12 @@ class Meter:
         self._call = _Call(model)  # a call refused before it went upstream is no attempt
         return cap
 
+    async def admit(self, model: Model) -> None:
+        """A request answered without an upstream call (a cache hit) still passes the account's
+        checks — a locked workspace, the key's rate and concurrency limits — under a hold of 0."""
+        self.model = model
+        self.reservation = await self._hold(0)
+
     async def call_succeeded(self, usage: Usage, *, estimated: bool = False) -> None:
         await self._end_call(usage, "success", None, estimated=estimated)
 

@@ -34,7 +34,8 @@ async def serve_hit(
         return None
     answer = Answer.model_validate_json(hit.response_json)
     view = View(f"{ingress.id_prefix}{meter.request_id}", model.slug, int(time.time()))  # cost: free
-    meter.model, meter.cached = model, True
+    await meter.admit(model)
+    meter.cached = True
     await meter.finish(status="success")
     codec = ingress.codec
     if not stream:
