@@ -94,6 +94,7 @@ class Meter:
     _usage: Usage = field(default_factory=Usage)  # summed over billable calls
     _unbilled: int = 0
     _estimated: bool = False
+    _holds: int = 0  # holds taken so far: the next one's number
 
     # -- one upstream call -----------------------------------------------------------------------
 
@@ -230,14 +231,14 @@ class Meter:
 
     async def _hold(self, amount: int) -> Reservation:
         about = {"model": self.model.slug if self.model else "", "ingress_format": self.ingress_format}
-        first = not self.attempts
         # Shielded: a hold written while the request is being cancelled (a router timeout, a client
         # that left) must come back to be settled, never stay open until the sweep.
         with anyio.CancelScope(shield=True):
-            held: Reservation = await run_in_threadpool(
-                self.billing.reserve, self.api_key, amount, self.request_id, about=about, count_request=first
+            reservation: Reservation = await run_in_threadpool(
+                self.billing.reserve, self.api_key, amount, self.request_id, about=about, hold=self._holds
             )
-        return held
+        self._holds += 1
+        return reservation
 
     async def _release(self) -> None:
         """Close the open hold, charging the calls made under it; the next call holds anew."""

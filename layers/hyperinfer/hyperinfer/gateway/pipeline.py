@@ -83,13 +83,15 @@ async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes,
             "plugins: server tools are not available on this deployment.",
             param="plugins",
         )
-    meter.model = rt.catalog.find(payload["model"])  # named on the record even if planning fails
+    named = rt.catalog.find(payload["model"])
+    if named is not None:  # on the record and in the metrics even if planning fails
+        meter.model = named
+        observe.note_model(named.slug, ingress.name)
     if router is not None:
         generation = GenerationRequest(rt, ingress, request, payload, parsed, meter, prompt_tokens)
         return await router.run(payload["model"], generation)
     plan = await plan_for(rt, payload)
     meter.model = plan.first.model
-    observe.note_model(plan.first.model.slug, ingress.name)
     generation = GenerationRequest(rt, ingress, request, payload, parsed, meter, prompt_tokens)
     return await run_attempts(plan, meter, generation.attempt)
 
