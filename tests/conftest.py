@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from hyperinfer.local.emulator import Emulator, free_port
 from hyperinfer.local.fakes.server import FakeProvider, ServerThread
+from hyperinfer.local.fakes.web import FakeWeb
 
 
 @pytest.fixture(scope="session")
@@ -16,6 +17,17 @@ def fake() -> Iterator[FakeProvider]:
     server.start()
     fake.url = server.url
     yield fake
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def fake_web() -> Iterator[FakeWeb]:
+    """Tavily, Brave and a page server (the server tools' backends) on one loopback port."""
+    web = FakeWeb()
+    server = ServerThread(web.app, free_port())
+    server.start()
+    web.url = server.url
+    yield web
     server.stop()
 
 

@@ -6,6 +6,7 @@ The README lists each field with its default; ``tests/unit/test_settings.py`` ke
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
@@ -74,6 +75,10 @@ class Settings(BaseSettings):
     balance_shards: int = Field(
         default=8, ge=1, le=64, description="Balance shards per workspace (hot-key spread)."
     )
+    catalog_date: dt.date | None = Field(
+        default=None,
+        description="The day model shutdown dates are judged at (tests); unset: today in UTC.",
+    )
     retry_after_max_seconds: float = Field(
         default=10.0, ge=0, description="Longest upstream Retry-After the router waits before a retry."
     )
@@ -81,6 +86,13 @@ class Settings(BaseSettings):
         default=500,
         ge=0,
         description="First retry's backoff ceiling (ms) when upstream gives no Retry-After.",
+    )
+    tool_max_iterations: int = Field(
+        default=5, ge=1, le=20, description="Model calls one request's server-tool loop may make."
+    )
+    web_fetch_allow_hosts: str | None = Field(
+        default=None,
+        description="Comma-separated host:port the web_fetch tool may reach despite the SSRF rules.",
     )
     dev_key: str | None = Field(
         default=None, description="`hyperinfer dev` only: the API key to seed (random when unset)."

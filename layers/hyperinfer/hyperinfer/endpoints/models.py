@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -11,6 +12,9 @@ from starlette.responses import Response
 from hyperinfer.catalog import Catalog, Model
 from hyperinfer.gateway.runtime import runtime
 from hyperinfer.router.spec import RouteSpec
+
+# The seed's PublicModel feature enum; catalog-only features (such as "pdf") stay internal.
+PUBLIC_FEATURES = frozenset({"tools", "vision", "json_mode", "reasoning", "streaming", "prompt_caching"})
 
 
 def public_model(model: Model) -> dict[str, Any]:
@@ -32,7 +36,7 @@ def public_model(model: Model) -> dict[str, Any]:
         "context_length": model.context_length,
         "max_output_tokens": model.max_output_tokens,
         "pricing": pricing,
-        "features": list(model.features),
+        "features": [f for f in model.features if f in PUBLIC_FEATURES],
         "datacenter_locations": list(model.datacenter_locations),
         "benchmarks": [b.model_dump(exclude_none=True) for b in model.benchmarks],
     }
@@ -56,20 +60,24 @@ def public_route(slug: str, route: RouteSpec, catalog: Catalog) -> dict[str, Any
     }
 
 
-def render_catalog(catalog: Catalog) -> bytes:
-    # No image-generation provider kind exists yet, so the chat `image` tool is never configured.
-    data = [public_model(m) for m in catalog.models]
+def render_catalog(catalog: Catalog, today: dt.date) -> bytes:
+    """The models still served on ``today``: one past its shutdown date is left out."""
+    from hyperinfer.lifecycle import live_models
+
+    data = [public_model(m) for m in live_models(catalog, today)]
     data += [public_route(slug, route, catalog) for slug, route in catalog.routes.items()]
-    body = {"data": data, "meta": {"image_generation_configured": False}}
+    body = {"data": data, "meta": {"image_generation_configured": catalog.tools.image is not None}}
     return json.dumps(body, separators=(",", ":")).encode()
 
 
-_rendered: dict[int, tuple[Catalog, bytes]] = {}
+_rendered: dict[int, tuple[Catalog, dt.date, bytes]] = {}
 
 
 async def handle(request: Request) -> Response:
-    catalog = runtime().catalog
+    rt = runtime()
+    catalog, today = rt.catalog, rt.today()
     cached = _rendered.get(id(catalog))
-    if cached is None or cached[0] is not catalog:  # the catalog is immutable: render it once
-        cached = _rendered[id(catalog)] = (catalog, render_catalog(catalog))
-    return Response(cached[1], media_type="application/json")
+    # The catalog is immutable: render it once a day (a shutdown date takes effect at midnight UTC).
+    if cached is None or cached[0] is not catalog or cached[1] != today:
+        cached = _rendered[id(catalog)] = (catalog, today, render_catalog(catalog, today))
+    return Response(cached[2], media_type="application/json")

@@ -17,8 +17,8 @@ from hyperinfer.local.fakes.server import (
     JSON_REPLY,
     SIGNATURE,
     THINKING,
-    TOOL_ARGUMENTS,
     FakeProvider,
+    planned_calls,
     prompt_tokens,
     reply_words,
     sse,
@@ -105,18 +105,11 @@ class Answer:
         self.blocks: list[dict[str, Any]] = []
         if "think" in opts:
             self.blocks.append({"type": "thinking", "thinking": THINKING, "signature": SIGNATURE})
-        calls = int(opts.get("tools", 0))
+        calls = planned_calls(body, opts, tools)
         if "json" in opts and forced:
             self.blocks.append(self._tool_use(0, forced, JSON_REPLY))
         elif calls:
-            self.blocks += [
-                self._tool_use(
-                    i,
-                    tools[i % len(tools)] if tools else "get_weather",
-                    TOOL_ARGUMENTS[i % len(TOOL_ARGUMENTS)],
-                )
-                for i in range(calls)
-            ]
+            self.blocks += [self._tool_use(i, name, arguments) for i, (name, arguments) in enumerate(calls)]
         elif "json" in opts:
             self.blocks.append({"type": "text", "text": json.dumps(JSON_REPLY)})
         elif "refusal" not in opts:

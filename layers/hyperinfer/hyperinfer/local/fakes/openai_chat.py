@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from hyperinfer.local.fakes.server import (
     JSON_REPLY,
-    TOOL_ARGUMENTS,
     FakeProvider,
+    planned_calls,
     prompt_tokens,
     reply_words,
     sse,
@@ -99,10 +99,10 @@ class Answer:
         self.calls = [
             {
                 "id": f"call_{i}abc",
-                "name": tools[i % len(tools)] if tools else "get_weather",
-                "arguments": json.dumps(TOOL_ARGUMENTS[i % len(TOOL_ARGUMENTS)], ensure_ascii=False),
+                "name": name,
+                "arguments": json.dumps(arguments, ensure_ascii=False),
             }
-            for i in range(int(opts.get("tools", 0)))
+            for i, (name, arguments) in enumerate(planned_calls(body, opts, tools))
         ]
         if "json" in opts:
             self.text: str | None = json.dumps(JSON_REPLY)
@@ -120,15 +120,20 @@ class Answer:
 
     def usage(self) -> dict[str, Any]:
         cached = int(self.opts.get("cached", 0))
-        prompt = prompt_tokens(self.body) + cached
+        # `cache_write`: reported inside prompt_tokens, as OpenAI-compatible servers that bill writes do.
+        written = int(self.opts.get("cache_write", 0))
+        prompt = prompt_tokens(self.body) + cached + written
         completion = len((self.text or "").split()) + 5 * len(self.calls)
         reasoning = REASONING_TOKENS if "think" in self.opts else 0
         completion += reasoning
+        details = {"cached_tokens": cached, "audio_tokens": 0}
+        if "cache_write" in self.opts:
+            details["cache_write_tokens"] = written
         return {
             "prompt_tokens": prompt,
             "completion_tokens": completion,
             "total_tokens": prompt + completion,
-            "prompt_tokens_details": {"cached_tokens": cached, "audio_tokens": 0},
+            "prompt_tokens_details": details,
             "completion_tokens_details": {
                 "reasoning_tokens": reasoning,
                 "audio_tokens": 0,

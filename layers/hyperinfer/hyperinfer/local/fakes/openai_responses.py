@@ -19,8 +19,8 @@ from hyperinfer.local.fakes.openai_chat import REASONING_TOKENS, error_body, ref
 from hyperinfer.local.fakes.server import (
     JSON_REPLY,
     THINKING,
-    TOOL_ARGUMENTS,
     FakeProvider,
+    planned_calls,
     prompt_tokens,
     reply_words,
     sse,
@@ -59,10 +59,10 @@ class Answer:
             {
                 "id": f"fc_0fake{i}",
                 "call_id": f"call_{i}abc",
-                "name": tools[i % len(tools)] if tools else "get_weather",
-                "arguments": json.dumps(TOOL_ARGUMENTS[i % len(TOOL_ARGUMENTS)], ensure_ascii=False),
+                "name": name,
+                "arguments": json.dumps(arguments, ensure_ascii=False),
             }
-            for i in range(int(opts.get("tools", 0)))
+            for i, (name, arguments) in enumerate(planned_calls(body, opts, tools))
         ]
         if "json" in opts:
             self.text: str | None = json.dumps(JSON_REPLY)

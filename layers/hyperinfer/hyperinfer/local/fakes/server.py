@@ -9,7 +9,9 @@ messages (the last one in the body wins). Common to every format:
 ``words`` (reply length), ``tools=N`` (call the first N tools of the request), ``once`` (with
 ``tools``: only while the request holds no tool results, so an agent's loop ends), ``think``
 (reasoning first), ``json`` (reply with a JSON object), ``max_tokens`` (stop as if cut by the cap),
-``refusal``.
+``refusal``, ``calls=a,b+c`` (a script: the n-th round of tool results in the request picks the
+n-th entry, ``+`` for parallel calls, past its end the model answers in text; server tools get
+valid arguments, steered by ``q``, ``url``, ``tz`` and ``prompt``).
 
 Streams are delivered the hostile way networks do, unless ``hostile`` is False (benchmarks):
 frames and multi-byte UTF-8 characters split across separate writes, comment frames.
@@ -52,6 +54,13 @@ WIRE_FORMATS = {
     "/v1/chat/completions": "openai_chat",
     "/v1/responses": "openai_responses",
     "/v1/messages": "anthropic",
+    # openai_compatible servers at their own paths: DeepSeek's root, Groq's /openai/v1
+    "/chat/completions": "openai_compatible",
+    "/openai/v1/chat/completions": "openai_compatible",
+    # Bedrock's model id is a path segment (percent-encoded; an ARN's "/" too, hence :path).
+    "/model/{model_id:path}/converse": "bedrock",
+    "/model/{model_id:path}/converse-stream": "bedrock",
+    "/v1/images/generations": "openai_images",
     # Gemini serves both API versions (the gateway's default base is v1beta, google-genai's v1).
     **{
         f"/{v}/models/{{model}}:{m}": "gemini"
@@ -81,10 +90,48 @@ def has_tool_results(body: dict[str, Any]) -> bool:
             return True  # Gemini
         content = item.get("content")
         if isinstance(content, list) and any(
-            isinstance(block, dict) and block.get("type") == "tool_result" for block in content
+            isinstance(block, dict) and (block.get("type") == "tool_result" or "toolResult" in block)
+            for block in content
         ):
             return True
     return False
+
+
+def tool_rounds(body: dict[str, Any]) -> int:
+    """How many rounds of tool results the conversation holds (consecutive results are one round)."""
+    rounds, previous = 0, False
+    items = body.get("messages") or body.get("input") or []
+    for item in items if isinstance(items, list) else []:
+        current = isinstance(item, dict) and has_tool_results({"messages": [item]})
+        rounds += current and not previous
+        previous = current
+    return rounds
+
+
+def scripted_arguments(name: str, index: int, opts: dict[str, str]) -> dict[str, Any]:
+    server_tools: dict[str, dict[str, Any]] = {
+        "web_search": {"query": opts.get("q", "hyperinfer")},
+        "web_fetch": {"url": opts.get("url", "")},
+        "datetime": {"timezone": opts["tz"]} if "tz" in opts else {},
+        "image": {"prompt": opts.get("prompt", "a-lighthouse")},
+    }
+    return server_tools.get(name, TOOL_ARGUMENTS[index % len(TOOL_ARGUMENTS)])
+
+
+def planned_calls(
+    body: dict[str, Any], opts: dict[str, str], tools: list[str]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The tool calls this answer makes: by ``calls`` script, or the first ``tools`` tools."""
+    if "calls" in opts:
+        script = opts["calls"].split(",")
+        rounds = tool_rounds(body)
+        names = script[rounds].split("+") if rounds < len(script) else []
+        return [(name, scripted_arguments(name, i, opts)) for i, name in enumerate(names)]
+    count = int(opts.get("tools", 0))
+    return [
+        ((tools[i % len(tools)] if tools else "get_weather"), TOOL_ARGUMENTS[i % len(TOOL_ARGUMENTS)])
+        for i in range(count)
+    ]
 
 
 def reply_words(opts: dict[str, str]) -> list[str]:
@@ -145,8 +192,15 @@ class FakeProvider:
         call["outcome"] = "completed" if status < 400 else "error"
         return JSONResponse(body, status_code=status, headers=headers)
 
-    def stream(self, call: dict[str, Any], frames: list[bytes], opts: dict[str, str]) -> Response:
-        return StreamingResponse(self._deliver(call, frames, opts), media_type="text/event-stream")
+    def stream(
+        self,
+        call: dict[str, Any],
+        frames: list[bytes],
+        opts: dict[str, str],
+        media_type: str = "text/event-stream",
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        return StreamingResponse(self._deliver(call, frames, opts), media_type=media_type, headers=headers)
 
     async def _deliver(
         self, call: dict[str, Any], frames: list[bytes], opts: dict[str, str]
