@@ -228,3 +228,14 @@ def test_chat_web_search_options_run_the_gateways_search() -> None:
 def test_a_request_without_server_tools_is_left_alone() -> None:
     payload = {"model": "m", "tools": [{"type": "code_interpreter"}]}
     assert activate("responses", payload, CONFIGURED) == (None, payload)
+
+
+def test_an_online_model_name_is_that_model_with_web_search() -> None:
+    activation, body = activate(
+        "anthropic_messages", {"model": "anthropic/claude-sonnet-4.5:online"}, CONFIGURED
+    )
+    assert activation is not None and activation.tools == ("web_search",)
+    assert body["model"] == "anthropic/claude-sonnet-4.5"
+    with pytest.raises(GatewayError) as raised:
+        activate("responses", {"model": "m:online"}, ToolsConfig())
+    assert raised.value.param == "model"

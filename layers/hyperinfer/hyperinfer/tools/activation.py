@@ -2,6 +2,8 @@
 
 - Chat Completions and Messages: ``plugins: [{"id": ..., "events"?: bool}]``, ``hi_tool_events``.
 - Responses: built-in tools ``tools: [{"type": "web_search"}, ...]`` with the same ids.
+- A model name ending in ``:online`` (OpenRouter's convention): that model, with web_search. This
+  is how agents that cannot add a body field (Claude Code, Codex) turn search on.
 - Provider-run tools the gateway runs itself instead (billed at its own prices): Anthropic's
   ``web_search_2025…`` / ``web_fetch_2025…`` tools (shown in Anthropic's own blocks) and Chat's
   ``web_search_options``. Every other provider-run tool is left in the body for the format to refuse.
@@ -20,6 +22,7 @@ from hyperinfer.tools.config import ToolsConfig
 from hyperinfer.tools.definitions import OFFERED, TOOL_IDS
 
 # Anthropic's server-tool type prefixes the gateway answers with its own tool of that name.
+ONLINE = ":online"
 ANTHROPIC_TOOLS = {"web_search_": "web_search", "web_fetch_": "web_fetch"}
 
 
@@ -108,6 +111,15 @@ def activate(
     body = {k: v for k, v in payload.items() if k not in ("plugins", "hi_tool_events")}
     events = payload.get("hi_tool_events") is True
     anthropic_blocks = False
+    online: list[str] = []
+    model = payload.get("model")
+    if isinstance(model, str) and model.endswith(ONLINE):
+        if not _configured("web_search", config):
+            raise _invalid(
+                "model", f"{ONLINE}: the web_search server tool is not configured on this deployment"
+            )
+        body["model"] = model.removesuffix(ONLINE)
+        online.append("web_search")
     if ingress == "responses":
         ids, asked, tools = _responses_tools(payload, config)
         events |= asked
@@ -126,6 +138,7 @@ def activate(
                 )
             ids.append("web_search")
             body.pop("web_search_options")
+    ids += online
     if not ids:
         return None, payload
     if "tools" in payload:
