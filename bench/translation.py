@@ -39,16 +39,17 @@ sys.path.insert(0, str(REPO / "layers" / "hyperinfer"))
 from hyperinfer.accounts.pricing import cost_micro_usd, usd  # noqa: E402
 from hyperinfer.catalog import Pricing, ProviderKind  # noqa: E402
 from hyperinfer.formats.view import View  # noqa: E402
+from hyperinfer.gateway.adapters import adapter_for as upstream_for  # noqa: E402
 from hyperinfer.gateway.ingress import ANTHROPIC_MESSAGES, CHAT_COMPLETIONS, RESPONSES, Ingress  # noqa: E402
 from hyperinfer.gateway.passthrough import FLAVOURS, upstream_body  # noqa: E402
-from hyperinfer.gateway.upstream import UpstreamCall  # noqa: E402
-from hyperinfer.gateway.upstreams import upstream_for  # noqa: E402
+from hyperinfer.gateway.transport import UpstreamCall  # noqa: E402
 from hyperinfer.ir.accumulate import Accumulator  # noqa: E402
 from hyperinfer.ir.usage import Usage  # noqa: E402
 from hyperinfer.local.fakes import anthropic as fake_anthropic  # noqa: E402
 from hyperinfer.local.fakes import openai_chat as fake_chat  # noqa: E402
 from hyperinfer.local.fakes import openai_responses as fake_responses  # noqa: E402
 from hyperinfer.local.fakes.server import REPLY_WORDS  # noqa: E402
+from hyperinfer.providers.contract import Credentials  # noqa: E402
 from hyperinfer.providers.sse import SSEDecoder, SSEEvent  # noqa: E402
 from hyperinfer.providers.target import Target  # noqa: E402
 
@@ -402,23 +403,23 @@ def translated(ingress: Ingress, kind: ProviderKind) -> Row:
     def request_path() -> object:
         parsed = model.model_validate(payload)
         ingress.refuse(payload)
-        return upstream.encode_request(ingress.decode(parsed), plain)
+        return upstream.encode_request(ingress.codec.decode(parsed), plain)
 
     parsed = model.model_validate(payload)
-    encoded = upstream.encode_request(ingress.decode(parsed), plain)
+    encoded = upstream.encode_request(ingress.codec.decode(parsed), plain)
     answer, _ = provider_answer(kind, encoded.body)
 
     def response_path() -> object:
-        return ingress.encode_response(upstream.decode_response(answer, encoded.hints), view, parsed)
+        return ingress.codec.encode_response(upstream.decode_response(answer, encoded.hints), view, parsed)
 
-    streamed = upstream.encode_request(ingress.decode(parsed), streaming)
+    streamed = upstream.encode_request(ingress.codec.decode(parsed), streaming)
     _, frames = provider_answer(kind, streamed.body)
     events = sse_events(frames)
 
     def stream_path() -> Stream:
         # relay_ir's loop, without the network and the keep-alive timer.
         decoder = upstream.stream_decoder(streamed.hints, ("sk-bench",))
-        encoder = ingress.stream_encoder(view, parsed)
+        encoder = ingress.codec.stream_encoder(view, parsed)
         folded = Accumulator()
         read = count = out = 0
         for event in events:
@@ -471,13 +472,14 @@ def passthrough(ingress: Ingress) -> Row:
     streamed = upstream_body(ingress, payload, catalog_model, stream=True)
     _, frames = provider_answer(kind, streamed)
     events = sse_events(frames)
+    credentials = Credentials(api_key="sk-bench")
     call = UpstreamCall(
         provider_name="bench",
+        adapter=upstream,
+        credentials=credentials,
         url="http://upstream.invalid",
-        headers=upstream.headers("sk-bench"),
+        headers=upstream.headers(credentials),
         body=streamed,
-        secrets=("sk-bench",),
-        map_error=upstream.map_error,
     )
 
     def stream_path() -> Stream:
@@ -509,7 +511,11 @@ def json_costs() -> list[str]:
     """For scale: what parsing and serialising the bodies costs, which every route pays."""
     bodies = [(f"{name} request", build()) for name, build in CLIENT_REQUESTS.items()]
     for kind in KINDS:
-        body = upstream_for(kind).encode_request(CHAT_COMPLETIONS.decode(_chat_parsed()), target(False)).body
+        body = (
+            upstream_for(kind)
+            .encode_request(CHAT_COMPLETIONS.codec.decode(_chat_parsed()), target(False))
+            .body
+        )
         bodies.append((f"{kind.value} answer", provider_answer(kind, body)[0]))
     lines = []
     for name, body in bodies:

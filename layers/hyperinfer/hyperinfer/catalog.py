@@ -44,7 +44,25 @@ class _Frozen(BaseModel):
 class Provider(_Frozen):
     kind: ProviderKind
     base_url: HttpUrl
-    api_key_env: str = Field(pattern=r"^[A-Z_][A-Z0-9_]*$")
+    api_key_env: str = Field(default="", pattern=r"^([A-Z_][A-Z0-9_]*)?$")
+    region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$")  # AWS kinds (bedrock)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bedrock_endpoint(cls, raw: object) -> object:
+        """A bedrock provider's base_url defaults to its region's Bedrock Runtime endpoint."""
+        if isinstance(raw, dict) and raw.get("kind") == ProviderKind.BEDROCK and raw.get("region"):
+            raw = {"base_url": f"https://bedrock-runtime.{raw['region']}.amazonaws.com", **raw}
+        return raw
+
+    @model_validator(mode="after")
+    def _credentials_named(self) -> Provider:
+        if self.kind is ProviderKind.BEDROCK:
+            if not self.region:
+                raise ValueError("a bedrock provider needs a region (SigV4 signs for one)")
+        elif not self.api_key_env:
+            raise ValueError(f"provider kind {self.kind.value!r} needs api_key_env")
+        return self
 
     @property
     def base(self) -> str:

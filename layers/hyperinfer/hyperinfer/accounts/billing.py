@@ -55,14 +55,32 @@ class Billing:
 
     # -- reserve ---------------------------------------------------------------------------------
 
-    def reserve(self, api_key: ApiKey, amount: int, request_id: str, *, about: dict[str, str]) -> Reservation:
+    def reserve(
+        self,
+        api_key: ApiKey,
+        amount: int,
+        request_id: str,
+        *,
+        about: dict[str, str],
+        count_request: bool = True,
+    ) -> Reservation:
         """Hold `amount`. Balance shards and concurrency slots are tried in random order, so
-        concurrent requests spread out; `about` (model, ingress_format) is kept for the sweep."""
+        concurrent requests spread out; `about` (model, ingress_format) is kept for the sweep.
+        A request's later holds (another model after a failed call, a tool loop's next turn) pass
+        `count_request=False`: the key's per-minute rate counts requests, not upstream calls."""
         n = self.store.shards
         funds, slots = random.sample(range(n), n), random.sample(range(n), n)
         f = s = consolidations = 0
         for _ in range(4 * n):
-            outcome = self._try(api_key, amount, request_id, shard=funds[f], slot=slots[s], about=about)
+            outcome = self._try(
+                api_key,
+                amount,
+                request_id,
+                shard=funds[f],
+                slot=slots[s],
+                about=about,
+                count_request=count_request,
+            )
             if isinstance(outcome, Reservation):
                 return outcome
             if outcome == "slot":
@@ -83,6 +101,7 @@ class Billing:
 
     def _try(
         self, api_key: ApiKey, amount: int, request_id: str, *, shard: int, slot: int, about: dict[str, str],
+        count_request: bool,
     ) -> Reservation | str:  # fmt: skip
         table, ws = self.store.table, api_key.workspace_id
         now = int(self.clock())
@@ -99,7 +118,7 @@ class Billing:
             items.append(("key_limit", _update(
                 table, key_for_hash(api_key.key_hash), "SET committed = committed + :r",
                 {":r": amount, ":room": api_key.spend_limit - amount}, "committed <= :room")))  # fmt: skip
-        if api_key.rpm is not None:
+        if api_key.rpm is not None and count_request:
             minute = now // 60
             items.append(("rate", _update(
                 table, key(f"RPM#{api_key.key_hash}", str(minute)),
@@ -184,14 +203,27 @@ class Billing:
 
     def settle(self, reservation: Reservation, cost: int, generation: Generation) -> bool:
         """Charge the real cost, free the slot, record the generation; False if the sweep came first."""
+        return self._close(reservation, cost, generation)
+
+    def release(self, reservation: Reservation, cost: int) -> bool:
+        """Close a hold mid-request, charging `cost` (0 after a failed call) and recording nothing:
+        the request goes on under a new hold and its one generation record comes at the end."""
+        return self._close(reservation, cost, None)
+
+    def _close(self, reservation: Reservation, cost: int, generation: Generation | None) -> bool:
+        # The charge never exceeds the hold: the refund is never negative, so neither a balance nor
+        # a key's committed spend can move past where the hold's own conditions left it.
+        if not 0 <= cost <= reservation.amount:
+            raise ValueError(f"charge {cost} outside the hold of {reservation.amount}")
         table, r, pk = self.store.table, reservation, f"WS#{reservation.workspace_id}"
         items: list[dict[str, Any]] = [
             {"Delete": {"TableName": table, "Key": key(f"RES#{r.request_id}", "RES"),
                         "ConditionExpression": "attribute_exists(pk)"}},
             _update(table, key(pk, shard_sk(r.shard)), "ADD balance :refund", {":refund": r.amount - cost}),
             _update(table, key(pk, slot_sk(r.slot)), "ADD inflight :minus", {":minus": -1}),
-            {"Put": {"TableName": table, "Item": to_item(generation.values())}},
         ]  # fmt: skip
+        if generation is not None:
+            items.append({"Put": {"TableName": table, "Item": to_item(generation.values())}})
         if r.limited_key:
             items.append(
                 _update(table, key_for_hash(r.key_hash), "ADD committed :d", {":d": cost - r.amount})

@@ -35,7 +35,8 @@ def write_fake_catalog(source: Path, fake_url: str, target: Path) -> Path:
 
 def use_fake_keys(catalog: Catalog) -> None:
     for provider in catalog.providers.values():
-        os.environ[provider.api_key_env] = FAKE_KEY
+        if provider.api_key_env:  # bedrock signs with AWS credentials instead of a key
+            os.environ[provider.api_key_env] = FAKE_KEY
 
 
 def banner(fake_url: str, providers: int) -> str:

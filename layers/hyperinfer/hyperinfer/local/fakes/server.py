@@ -55,6 +55,9 @@ WIRE_FORMATS = {
     "/v1/chat/completions": "openai_chat",
     "/v1/responses": "openai_responses",
     "/v1/messages": "anthropic",
+    # Bedrock's model id is a path segment (percent-encoded; an ARN's "/" too, hence :path).
+    "/model/{model_id:path}/converse": "bedrock",
+    "/model/{model_id:path}/converse-stream": "bedrock",
     "/v1/images/generations": "openai_images",
     # Gemini serves both API versions (the gateway's default base is v1beta, google-genai's v1).
     **{
@@ -85,7 +88,8 @@ def has_tool_results(body: dict[str, Any]) -> bool:
             return True  # Gemini
         content = item.get("content")
         if isinstance(content, list) and any(
-            isinstance(block, dict) and block.get("type") == "tool_result" for block in content
+            isinstance(block, dict) and (block.get("type") == "tool_result" or "toolResult" in block)
+            for block in content
         ):
             return True
     return False
@@ -186,8 +190,15 @@ class FakeProvider:
         call["outcome"] = "completed" if status < 400 else "error"
         return JSONResponse(body, status_code=status, headers=headers)
 
-    def stream(self, call: dict[str, Any], frames: list[bytes], opts: dict[str, str]) -> Response:
-        return StreamingResponse(self._deliver(call, frames, opts), media_type="text/event-stream")
+    def stream(
+        self,
+        call: dict[str, Any],
+        frames: list[bytes],
+        opts: dict[str, str],
+        media_type: str = "text/event-stream",
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        return StreamingResponse(self._deliver(call, frames, opts), media_type=media_type, headers=headers)
 
     async def _deliver(
         self, call: dict[str, Any], frames: list[bytes], opts: dict[str, str]
