@@ -125,7 +125,11 @@ def test_every_candidate_failing_is_one_error_record_charged_nothing() -> None:
     assert isinstance(error, GatewayError) and error.code is ErrorCode.PROVIDER_UNAVAILABLE
     record = rt.billing.generation(rid)
     assert record is not None
-    assert (record["status"], record["error_code"], record["cost_micro_usd"]) == ("error", "provider_unavailable", 0)
+    assert (record["status"], record["error_code"], record["cost_micro_usd"]) == (
+        "error",
+        "provider_unavailable",
+        0,
+    )
     assert [a["model"] for a in record["attempts"]] == [CHEAP, DEAR]
     assert rt.accounts.balance(key.workspace_id) == 5_000_000
     assert _no_hold_left(rt, rid)

@@ -226,8 +226,26 @@ def test_chat_web_search_options_run_the_gateways_search() -> None:
 
 
 def test_a_request_without_server_tools_is_left_alone() -> None:
-    payload = {"model": "m", "tools": [{"type": "code_interpreter"}]}
+    payload = {"model": "m", "tools": [{"type": "local_shell"}]}  # Codex runs it, not OpenAI
     assert activate("responses", payload, CONFIGURED) == (None, payload)
+
+
+@pytest.mark.parametrize(
+    ("ingress", "payload", "param"),
+    [
+        ("responses", {"tools": [{"type": "file_search"}]}, "tools[0].type"),
+        ("responses", {"tools": [{"type": "function", "name": "f"}, {"type": "mcp"}]}, "tools[1].type"),
+        ("anthropic_messages", {"tools": [{"type": "code_execution_20250522", "name": "c"}]}, "tools[0]"),
+        ("anthropic_messages", {"mcp_servers": []}, "mcp_servers"),
+        ("responses", {"background": True}, "background"),
+    ],
+)
+def test_provider_run_tools_are_refused_naming_the_field(
+    ingress: str, payload: dict[str, Any], param: str
+) -> None:
+    with pytest.raises(GatewayError) as raised:
+        activate(ingress, {"model": "m", **payload}, CONFIGURED)
+    assert raised.value.param == param
 
 
 def test_an_online_model_name_is_that_model_with_web_search() -> None:

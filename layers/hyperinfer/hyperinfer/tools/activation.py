@@ -24,6 +24,11 @@ from hyperinfer.tools.definitions import OFFERED, TOOL_IDS
 # Anthropic's server-tool type prefixes the gateway answers with its own tool of that name.
 ONLINE = ":online"
 ANTHROPIC_TOOLS = {"web_search_": "web_search", "web_fetch_": "web_fetch"}
+# Tools the provider itself would run (and bill us for): refused, whichever way the request goes.
+ANTHROPIC_REFUSED = ("code_execution_", "tool_search_tool_", "mcp_toolset")
+RESPONSES_REFUSED = frozenset({"file_search", "code_interpreter", "image_generation", "mcp"})
+RESPONSES_SEARCH = ("web_search_preview",)  # OpenAI's older name: the gateway's web_search runs
+_PROVIDER_RUN = "is run and billed by the provider, which this gateway does not pass on; "
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,8 @@ def _anthropic_tools(payload: dict[str, Any], config: ToolsConfig) -> tuple[list
         ours = next(
             (t for p, t in ANTHROPIC_TOOLS.items() if isinstance(kind, str) and kind.startswith(p)), None
         )
+        if isinstance(kind, str) and kind.startswith(ANTHROPIC_REFUSED):
+            raise _invalid(f"tools[{i}]", f"{kind!r} {_PROVIDER_RUN}use plugins for the gateway's own tools")
         if ours is None:
             kept.append(tool)
             continue
@@ -93,6 +100,10 @@ def _responses_tools(payload: dict[str, Any], config: ToolsConfig) -> tuple[list
     kept: list[Any] = []
     for i, tool in enumerate(payload.get("tools") or []):
         kind = tool.get("type") if isinstance(tool, dict) else None
+        if kind in RESPONSES_REFUSED:
+            raise _invalid(f"tools[{i}].type", f"{kind!r} {_PROVIDER_RUN}use the gateway's own server tools")
+        if isinstance(kind, str) and kind.startswith(RESPONSES_SEARCH):
+            kind = "web_search"
         if kind not in TOOL_IDS:
             kept.append(tool)
             continue
@@ -104,10 +115,19 @@ def _responses_tools(payload: dict[str, Any], config: ToolsConfig) -> tuple[list
     return ids, events, kept
 
 
+def _refuse_provider_run(ingress: str, payload: dict[str, Any]) -> None:
+    """Fields that would have the provider run or keep something for us: refused on every path."""
+    if ingress == "anthropic_messages" and payload.get("mcp_servers") is not None:
+        raise _invalid("mcp_servers", "MCP connectors are not available through this gateway")
+    if ingress == "responses" and payload.get("background"):
+        raise _invalid("background", "this gateway is stateless; stream the response or wait for it instead")
+
+
 def activate(
     ingress: str, payload: dict[str, Any], config: ToolsConfig
 ) -> tuple[Activation | None, dict[str, Any]]:
     """The request's activation (None: no server tools) and its body without the activating entries."""
+    _refuse_provider_run(ingress, payload)
     body = {k: v for k, v in payload.items() if k not in ("plugins", "hi_tool_events")}
     events = payload.get("hi_tool_events") is True
     anthropic_blocks = False

@@ -26,10 +26,10 @@ import importlib
 import json
 import re
 import threading
-from urllib.parse import unquote
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
