@@ -21,6 +21,7 @@ from hyperinfer.local.fakes.web import SEARCH_KEY, FakeWeb, minimal_pdf
 
 from tests.integration.conftest import DEV_KEY, Gateway, running_gateway
 from tests.integration.test_billing import store_of
+from tests.integration.test_real_clients import REPLY, claude_code, codex
 from tests.support import catalog_for
 
 CHAT_MODEL = "openai/gpt-4.1-mini"
@@ -431,3 +432,35 @@ def test_anthropics_web_search_tool_is_run_by_the_gateway_and_billed(
     sent = upstream_bodies(fake)[0]
     assert all(t.get("type") in (None, "custom") for t in sent["tools"])  # Anthropic never ran it
     assert record(gateway, rid(message.id))["tool_costs_micro_usd"] == {"web_search": str(SEARCH_PRICE)}
+
+
+# ---- the agents: one web_search turn each ---------------------------------------------------------
+
+
+def test_claude_code_completes_a_web_search_turn_through_an_online_model(
+    gateway: Gateway, fake: FakeProvider, fake_web: FakeWeb, tmp_path: Path
+) -> None:
+    prompt = "Search pelicans [[fake calls=web_search q=pelicans]]"
+    result = claude_code(gateway, f"{MESSAGES_MODEL}:online", prompt, tmp_path)
+    assert result.returncode == 0, result.report()
+    assert REPLY in result.stdout, result.report()
+    first, second = upstream_bodies(fake)
+    assert (
+        "web_search" in {t["name"] for t in first["tools"]} and first["model"] == "claude-sonnet-4-5-20250929"
+    )
+    assert search_says(json.dumps(second["messages"]))
+    assert [c["path"] for c in fake_web.calls] == ["/search"]
+
+
+def test_codex_completes_a_web_search_turn_with_its_own_web_search_tool(
+    gateway: Gateway, fake: FakeProvider, fake_web: FakeWeb, tmp_path: Path
+) -> None:
+    prompt = "Search pelicans [[fake calls=web_search q=pelicans]]"
+    result = codex(gateway, RESPONSES_MODEL, prompt, tmp_path, search=True)
+    assert result.returncode == 0, result.report()
+    assert REPLY in result.stdout, result.report()
+    first, second = upstream_bodies(fake)
+    assert "web_search" in {t.get("name") for t in first["tools"]}  # offered as a function tool
+    assert not any(t.get("type") == "web_search" for t in first["tools"])  # OpenAI never ran it
+    assert search_says(json.dumps(second["input"]))
+    assert [c["path"] for c in fake_web.calls] == ["/search"]
