@@ -7,12 +7,18 @@ this machine's CPU (bench/cold_start.py).
 
 Layout: ``<out>/python/`` (dependencies + hyperinfer, on sys.path at /opt/python) and
 ``<out>/providers.json`` (the catalog, validated at build time and read at /opt/providers.json).
+
+The layer holds only what Lambda runs: the emulator and fakes, the CLIs and the distributions only
+they use are left out (``DEVELOPER_ONLY_*``), and ``tests/functional/test_layer_contents.py``
+lists a built layer's files to keep it so.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import glob
+import os
 import shutil
 import subprocess
 import sys
@@ -23,6 +29,21 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # Lambda architecture -> the machine name in manylinux wheel tags.
 MACHINES = {"arm64": "aarch64", "x86_64": "x86_64"}
 DEFAULT_OUT = {"arm64": "build/layer", "x86_64": "build/layer-x86_64"}
+# Parts of the hyperinfer package only a developer runs (relative to the package): the emulator and
+# the fake providers, the `hyperinfer` CLI with its admin and report commands, `hyperinfer invoke`.
+DEVELOPER_ONLY_MODULES = (
+    "local",
+    "admin",
+    "cli.py",
+    "invoke.py",
+    "reports/cli.py",
+    "reports/upload_client.py",
+    "reports/redrive.py",
+)
+# Runtime dependencies no function imports on Lambda: boto3 (and its s3transfer) serve only a
+# developer's profile credentials and the emulator's bucket set-up (hyperinfer.aws), PyYAML only a
+# YAML catalog (the layer ships JSON). botocore stays: the X-Ray SDK imports it when tracing is on.
+DEVELOPER_ONLY_DISTRIBUTIONS = ("boto3", "s3transfer", "PyYAML")
 
 
 def pip_platform_args(arch: str) -> list[str]:
@@ -58,6 +79,49 @@ def find_python312() -> str | None:
         if candidate and _runs(candidate):
             return candidate
     return None
+
+
+def remove_distribution(site: Path, name: str) -> int:
+    """Delete one installed distribution's files, as its ``*.dist-info/RECORD`` lists them; returns
+    how many. Unknown names are an error: a renamed dependency must not silently stay in."""
+    normalized = name.lower().replace("-", "_")
+    infos = [info for info in site.glob("*.dist-info") if info.name.lower().startswith(normalized + "-")]
+    if not infos:
+        raise SystemExit(f"{name} is not installed in {site}; DEVELOPER_ONLY_DISTRIBUTIONS is stale")
+    removed = 0
+    for info in infos:
+        with (info / "RECORD").open(newline="") as record:
+            for row in csv.reader(record):
+                path = site / row[0]
+                if path.is_file() and site.resolve() in path.resolve().parents:
+                    path.unlink()
+                    removed += 1
+        shutil.rmtree(info, ignore_errors=True)
+    for directory in sorted(site.rglob("*"), reverse=True):  # the packages' now-empty folders
+        if directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
+    return removed
+
+
+def remove_developer_modules(package: Path) -> None:
+    for relative in DEVELOPER_ONLY_MODULES:
+        path = package / relative
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.is_file():
+            path.unlink()
+        else:
+            raise SystemExit(f"{path} does not exist; DEVELOPER_ONLY_MODULES is stale")
+
+
+def tree_size(root: Path) -> tuple[int, int]:
+    """(files, bytes) under root, unzipped."""
+    files = total = 0
+    for directory, _, names in os.walk(root):
+        for name in names:
+            files += 1
+            total += (Path(directory) / name).stat().st_size
+    return files, total
 
 
 def write_ca_directory(bundle: Path, directory: Path) -> int:
@@ -123,6 +187,9 @@ def build(out: Path, arch: str = "arm64") -> None:
         site / "hyperinfer",
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
+    remove_developer_modules(site / "hyperinfer")
+    for distribution in DEVELOPER_ONLY_DISTRIBUTIONS:
+        remove_distribution(site, distribution)
     write_catalog(providers, out / "providers.json")
     write_openapi(site / "hyperinfer")
     if shutil.which("openssl"):
@@ -151,6 +218,8 @@ def main() -> None:
     args = parser.parse_args()
     out = args.out or REPO_ROOT / DEFAULT_OUT[args.arch]
     build(out.resolve(), args.arch)
+    files, size = tree_size(out)
+    print(f"{out}: {files} files, {size / 1e6:.1f} MB unzipped")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import yaml
@@ -26,12 +28,21 @@ UNSET_KEY_VARIABLE = "HYPERINFER_TEST_NEVER_SET_KEY"
 SAMPLE_EVENT_KEY = "sk-hi-sample-event-key-do-not-use-in-production"
 
 
+# The day the tests judge model shutdown dates at, whatever the calendar says.
+CATALOG_DATE = dt.date(2026, 12, 3)
+
+
 def catalog_for(upstream_url: str, path: Path) -> Path:
-    """The real providers.yaml with every provider sent to the fake, plus one provider with no key."""
+    """The real providers.yaml with every provider sent to the fake, plus one provider with no key.
+    openai_compatible providers keep their paths (the fake serves each flavour at its vendor's);
+    one that takes no key (the self-hosted example) keeps taking none."""
     raw: dict[str, Any] = yaml.safe_load((REPO / "providers.yaml").read_text())
     for provider in raw["providers"].values():
-        provider["base_url"] = f"{upstream_url}/v1"
-        provider["api_key_env"] = "OPENAI_API_KEY"
+        compat = provider["kind"] == "openai_compatible"
+        prefix = urlsplit(provider["base_url"]).path.rstrip("/") if compat else "/v1"
+        provider["base_url"] = f"{upstream_url}{prefix}"
+        if provider.get("api_key_env"):
+            provider["api_key_env"] = "OPENAI_API_KEY"
     raw["providers"]["unkeyed"] = {
         "kind": "openai_chat",
         "base_url": f"{upstream_url}/v1",

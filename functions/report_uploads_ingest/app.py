@@ -1,6 +1,11 @@
 """Consumer of the upload queue: ingests every line of an uploaded JSONL file (SQS event source,
 partial batch failures)."""
 
+import os
+
 from hyperinfer.consumers.report_uploads_ingest import handler
+from hyperinfer.deployment import check_environment
+
+check_environment("report_uploads_ingest", os.environ)  # on Lambda, a missing resource name fails the init
 
 __all__ = ["handler"]

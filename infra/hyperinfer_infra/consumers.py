@@ -44,6 +44,8 @@ class ConsumerFunction(Construct):
             description=spec.description,
             handler="app.handler",
             timeout=CONSUMER_TIMEOUTS[spec.queue],
+            touches=spec.touches,
+            consumes=spec.queue,
         )
         # Also grants the function sqs:ReceiveMessage/DeleteMessage on the queue. The maximum
         # concurrency caps the consumer without reserving any of the account's pool (see EnvConfig):

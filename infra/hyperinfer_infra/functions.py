@@ -75,7 +75,7 @@ class GatewayFunction(Construct):
             timeout=self.timeout,
             extra_layers=[web_adapter_layer(self)] if self.profile.uses_web_adapter else [],
             extra_environment=self.profile.environment,
-            needs=spec.secrets,
+            touches=spec.touches,
             # Only the reporting API is capped (see EnvConfig): the gateway keeps the unreserved pool.
             reserved_concurrency=config.report_api_concurrency if spec.envelope is Envelope.REPORT else None,
         )

@@ -1,21 +1,27 @@
 """What every Lambda of the stack shares: runtime, architecture, the layer, a log group with the
-environment's retention, tracing, the Powertools settings and the secrets its spec names."""
+environment's retention, tracing, the Powertools settings; and what only it gets: the resources
+its spec's ``Touches`` names (their variables and grants, ``access``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
-from hyperinfer.function_table import Secret
+from hyperinfer.function_table import Queue, Touches
 
+from hyperinfer_infra.access import grant, resource_environment
 from hyperinfer_infra.config import EnvConfig
 from hyperinfer_infra.nag import FUNCTION_RULES, TRACING_RULES, acknowledge
 from hyperinfer_infra.secrets import Secrets
+
+if TYPE_CHECKING:  # data.py imports the consumers, which import this module
+    from hyperinfer_infra.data import Data
 
 METRICS_NAMESPACE = "HyperInfer"
 
@@ -33,11 +39,12 @@ def powertools_environment(function_name: str, config: EnvConfig) -> dict[str, s
 @dataclass(frozen=True, slots=True)
 class FunctionKit:
     """What the stack hands every function construct: the one layer, the common environment, the
-    environment's settings, the secrets, and where the ``functions/<name>/`` folders are."""
+    environment's settings, the data resources and secrets, and where ``functions/<name>/`` are."""
 
     layer: lambda_.ILayerVersion
     environment: Mapping[str, str]
     config: EnvConfig
+    data: Data
     secrets: Secrets
     functions_dir: Path
 
@@ -52,12 +59,17 @@ def python_function(
     timeout: Duration,
     extra_layers: Sequence[lambda_.ILayerVersion] = (),
     extra_environment: Mapping[str, str] | None = None,
-    needs: Sequence[Secret] = (),
+    touches: Touches,
+    consumes: Queue | None = None,
     reserved_concurrency: int | None = None,
 ) -> lambda_.Function:
-    """``scope/Function``: the Lambda of ``functions/<name>/``, reading exactly the secrets it needs."""
+    """``scope/Function``: the Lambda of ``functions/<name>/``, granted exactly what it touches."""
     config, secrets = kit.config, kit.secrets
-    environment = {**kit.environment, **(extra_environment or {})}
+    environment = {
+        **kit.environment,
+        **resource_environment(kit.data, secrets, touches, consumes),
+        **(extra_environment or {}),
+    }
     # An explicit log group, because the function's `log_retention` needs a custom resource.
     log_group = logs.LogGroup(
         scope, "Logs", retention=config.log_retention, removal_policy=config.removal_policy
@@ -73,12 +85,12 @@ def python_function(
         layers=[kit.layer, *extra_layers],
         memory_size=config.memory_size,
         timeout=timeout,
-        environment={**environment, **powertools_environment(name, config), **secrets.environment(needs)},
+        environment={**environment, **powertools_environment(name, config)},
         log_group=log_group,
         # Powertools Tracer emits X-Ray segments; off where the environment turns the tracer off.
         tracing=lambda_.Tracing.ACTIVE if config.tracer_enabled else lambda_.Tracing.DISABLED,
         reserved_concurrent_executions=reserved_concurrency,
     )
-    secrets.grant_read(function, needs)
+    grant(function, kit.data, secrets, touches)
     acknowledge(function, {**FUNCTION_RULES, **(TRACING_RULES if config.tracer_enabled else {})})
     return function

@@ -48,7 +48,8 @@ def logical_id(resource: IConstruct) -> str:
 
 def table_rules(table: IConstruct) -> dict[str, str]:
     return {
-        f"AwsSolutions-IAM5[Resource::<{logical_id(table)}.Arn>/index/*]": "grant_read_write_data covers "
+        f"AwsSolutions-IAM5[Resource::<{logical_id(table)}.Arn>/index/*]": "grant_read_data and "
+        "grant_read_write_data cover "
         "the table's indexes, of which there is one (gsi1): open reservations, keys by workspace."
     }
 

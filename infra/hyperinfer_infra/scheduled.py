@@ -26,6 +26,7 @@ class ScheduledFunction(Construct):
             description=spec.description,
             handler="app.handler",
             timeout=SCHEDULED_TIMEOUT,
+            touches=spec.touches,
             reserved_concurrency=kit.config.sweep_concurrency,
         )
         # The target adds the lambda:InvokeFunction permission for events.amazonaws.com on this rule.

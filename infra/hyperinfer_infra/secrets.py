@@ -13,16 +13,14 @@ from collections.abc import Iterable
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
+from hyperinfer.deployment import SECRET_VARIABLES
 from hyperinfer.function_table import Secret
 
 from hyperinfer_infra.config import EnvConfig
 from hyperinfer_infra.nag import acknowledge
 
 # The environment variable through which the runtime finds each secret.
-ENV_VARS: dict[Secret, str] = {
-    Secret.PROVIDER_KEYS: "HYPERINFER_PROVIDER_KEYS_SECRET",
-    Secret.INTERNAL_TOKEN: "HYPERINFER_INTERNAL_TOKEN_SECRET",
-}
+ENV_VARS = SECRET_VARIABLES
 # cdk-nag's SMG4 asks for automatic rotation, which needs a Lambda able to mint a new value.
 ROTATION_REASONS: dict[Secret, str] = {
     Secret.PROVIDER_KEYS: "Provider API keys are minted by each provider; the owner rotates them with "

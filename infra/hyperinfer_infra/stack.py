@@ -14,24 +14,27 @@ from hyperinfer.function_table import (
     FUNCTIONS,
     SCHEDULED,
     ConsumerSpec,
-    Envelope,
     FunctionSpec,
     ScheduledSpec,
+    Secret,
 )
 
 from hyperinfer_infra.api import Api
+from hyperinfer_infra.bedrock_access import grant_bedrock
+from hyperinfer_infra.bedrock_access import nag_rules as bedrock_rules
 from hyperinfer_infra.config import EnvConfig
 from hyperinfer_infra.consumers import ConsumerFunction
 from hyperinfer_infra.data import Data
 from hyperinfer_infra.functions import GatewayFunction
 from hyperinfer_infra.lambdas import FunctionKit
-from hyperinfer_infra.nag import acknowledge, bucket_rules, table_rules
+from hyperinfer_infra.nag import acknowledge
 from hyperinfer_infra.observability import Observability
 from hyperinfer_infra.scheduled import ScheduledFunction
 from hyperinfer_infra.secrets import Secrets
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS_DIR = REPO_ROOT / "functions"
+CATALOG_FILE = REPO_ROOT / "providers.yaml"  # what scripts/build_layer.py ships as PROVIDERS_FILE
 # scripts/build_layer.py writes the repo's providers.yaml, validated, as JSON to the layer root,
 # i.e. /opt at run time (hyperinfer.catalog.load_catalog reads either form).
 PROVIDERS_FILE = "/opt/providers.json"
@@ -49,6 +52,7 @@ class HyperInferStack(Stack):
         consumers: Sequence[ConsumerSpec] = CONSUMERS,
         scheduled: Sequence[ScheduledSpec] = SCHEDULED,
         functions_dir: Path = FUNCTIONS_DIR,
+        catalog_file: Path = CATALOG_FILE,
     ) -> None:
         super().__init__(scope, construct_id, description=f"HyperInfer AI gateway ({config.name})")
         data = Data(self, "Data", config=config)
@@ -62,32 +66,21 @@ class HyperInferStack(Stack):
             compatible_architectures=[lambda_.Architecture.ARM_64],
             description="hyperinfer package, its runtime dependencies and the model catalog",
         )
+        # What every function gets; the names of the resources it touches come with its grants.
         environment = {
-            "HYPERINFER_TABLE_NAME": data.table.table_name,
-            "HYPERINFER_REPORT_QUEUE_NAME": data.report_queue.queue_name,
-            "HYPERINFER_UPLOAD_QUEUE_NAME": data.upload_queue.queue_name,
-            "HYPERINFER_REPORT_BUCKET_NAME": data.report_bucket.bucket_name,
             "HYPERINFER_PROVIDERS_FILE": PROVIDERS_FILE,
             # Settings.aws_region has its own default; it must follow the deployed region.
             "HYPERINFER_AWS_REGION": self.region,
         }
-        kit = FunctionKit(layer, environment, config, secrets, functions_dir)
+        kit = FunctionKit(layer, environment, config, data, secrets, functions_dir)
         every: list[tuple[str, lambda_.Function]] = []
-        reporting: list[lambda_.Function] = []  # granted the report bucket
         gateway_functions = []
         for spec in functions:
-            function = GatewayFunction(
-                self,
-                function_construct_id(spec.name),
-                spec=spec,
-                kit=kit,
-            )
-            data.table.grant_read_write_data(function.function)
-            data.report_queue.grant_send_messages(function.function)
-            if spec.envelope is Envelope.REPORT:  # the reporting API: inbound/, uploads/, bodies/
-                data.report_bucket.grant_read(function.function)
-                data.report_bucket.grant_put(function.function)
-                reporting.append(function.function)
+            function = GatewayFunction(self, function_construct_id(spec.name), spec=spec, kit=kit)
+            # The functions holding provider keys are the ones that call providers: they alone
+            # may invoke the catalog's Bedrock models.
+            if Secret.PROVIDER_KEYS in spec.secrets and grant_bedrock(function.function, catalog_file):
+                acknowledge(function.function, bedrock_rules(catalog_file))
             gateway_functions.append(function)
             every.append((function_construct_id(spec.name), function.function))
         for consumer in consumers:
@@ -98,25 +91,10 @@ class HyperInferStack(Stack):
                 queue=data.queues[consumer.queue],
                 kit=kit,
             )
-            data.table.grant_read_write_data(consumer_function.function)
-            data.report_bucket.grant_read(consumer_function.function)
-            data.report_bucket.grant_put(consumer_function.function)
-            reporting.append(consumer_function.function)
             every.append((function_construct_id(consumer.name), consumer_function.function))
         for job in scheduled:
-            scheduled_function = ScheduledFunction(
-                self,
-                function_construct_id(job.name),
-                spec=job,
-                kit=kit,
-            )
-            # The sweep reads open reservations and settles them: the table, nothing else.
-            data.table.grant_read_write_data(scheduled_function.function)
+            scheduled_function = ScheduledFunction(self, function_construct_id(job.name), spec=job, kit=kit)
             every.append((function_construct_id(job.name), scheduled_function.function))
-        for _, granted in every:
-            acknowledge(granted, table_rules(data.table))
-        for granted in reporting:
-            acknowledge(granted, bucket_rules(data.report_bucket))
         # RestApi already outputs its stage URL ("...Endpoint"); Api adds DomainUrl with a domain.
         api = Api(self, "Api", functions=gateway_functions, config=config)
         Observability(

@@ -15,7 +15,7 @@ from hyperinfer.local.emulator import Emulator, ensure_resources
 from hyperinfer.local.fakes.server import FakeProvider
 from hyperinfer.settings import Settings
 
-from tests.support import SAMPLE_EVENT_KEY, UPSTREAM_KEY, catalog_for
+from tests.support import CATALOG_DATE, SAMPLE_EVENT_KEY, UPSTREAM_KEY, catalog_for
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +28,7 @@ def settings(
         aws_endpoint_url=emulator.endpoint_url,
         table_name="functional",
         internal_token="sample-internal-token",
+        catalog_date=CATALOG_DATE,
     )
     ensure_resources(settings)
     accounts = configure(settings).accounts

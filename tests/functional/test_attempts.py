@@ -11,13 +11,16 @@ import uuid
 from typing import Any
 
 import pytest
+from hyperinfer.accounts.billing import Billing
 from hyperinfer.accounts.generations import public
 from hyperinfer.accounts.keys import ApiKey
 from hyperinfer.accounts.pricing import cost_micro_usd
+from hyperinfer.accounts.store import AccountStore
 from hyperinfer.catalog import Model, Provider
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.gateway.attempts import run_attempts
 from hyperinfer.gateway.body import validate
+from hyperinfer.gateway.estimate import prompt_upper_bound
 from hyperinfer.gateway.ingress import CHAT_COMPLETIONS
 from hyperinfer.gateway.metering import Meter, worst_case_cost
 from hyperinfer.gateway.pipeline import GenerationRequest
@@ -60,7 +63,9 @@ async def _generate(rt: Runtime, key: ApiKey, plan: Plan, payload: dict[str, Any
     rid = uuid.uuid4().hex
     meter = Meter(rt.billing, key, rid, CHAT_COMPLETIONS.name)
     parsed = validate(CHAT_COMPLETIONS.request_model, payload)
-    generation = GenerationRequest(rt, CHAT_COMPLETIONS, _request(), payload, parsed, meter)
+    generation = GenerationRequest(
+        rt, CHAT_COMPLETIONS, _request(), payload, parsed, meter, prompt_upper_bound(payload)
+    )
     try:
         response = await run_attempts(plan, meter, generation.attempt)
     except GatewayError as error:
@@ -182,4 +187,48 @@ def test_several_billable_calls_settle_into_one_record_costing_their_sum() -> No
     assert (record["tokens_prompt"], record["tokens_completion"]) == (420, 35)
     assert [a["model"] for a in record["attempts"]] == [CHEAP, DEAR]
     assert rt.accounts.balance(key.workspace_id) == 5_000_000 - cost
+    assert _no_hold_left(rt, rid)
+
+
+class _Tokens:
+    """The emulator's DynamoDB client, noting each transaction's ClientRequestToken on the way (moto
+    does not implement token idempotency, so the test checks the tokens DynamoDB would see)."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.tokens: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.db, name)
+
+    def transact_write_items(self, **kwargs: Any) -> Any:
+        self.tokens.append(kwargs["ClientRequestToken"])
+        return self.db.transact_write_items(**kwargs)
+
+
+def test_two_identical_turns_of_one_request_are_distinct_transactions_and_both_charged() -> None:
+    """One balance shard and slot: the holds and releases of identical turns would be identical
+    transactions but for the hold number, and DynamoDB would take each repeat as a replay."""
+    rt = runtime()
+    key = _account(rt)
+    db = _Tokens(rt.accounts.db)
+    store = AccountStore(db, rt.accounts.table, shards=1)  # type: ignore[arg-type]
+    model = rt.catalog.find(CHEAP)
+    assert model is not None
+    rid = uuid.uuid4().hex
+    meter = Meter(Billing(store), key, rid, CHAT_COMPLETIONS.name)
+    turn = Usage(input_tokens=100, output_tokens=20)
+
+    async def run() -> None:
+        for _ in range(3):
+            await meter.reserve(model, 150, 40)
+            await meter.call_succeeded(turn)
+        await meter.finish()
+
+    before = rt.accounts.balance(key.workspace_id)
+    asyncio.run(run())
+    assert len(db.tokens) == 6 and len(set(db.tokens)) == 6  # three holds, two releases, one settle
+    record = rt.billing.generation(rid)
+    assert record is not None and record["cost_micro_usd"] == 3 * cost_micro_usd(turn, model.pricing)
+    assert rt.accounts.balance(key.workspace_id) == before - record["cost_micro_usd"]
     assert _no_hold_left(rt, rid)

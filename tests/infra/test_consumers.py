@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
-from hyperinfer.function_table import CONSUMERS, FUNCTIONS, ConsumerSpec, Envelope
+from hyperinfer.function_table import CONSUMERS, ConsumerSpec
 from hyperinfer_infra.consumers import CONSUMER_TIMEOUTS, VISIBILITY_FACTOR
 from hyperinfer_infra.data import MAX_RECEIVE_COUNT
 from hyperinfer_infra.stack import function_construct_id
@@ -136,18 +136,3 @@ def test_consumers_may_read_and_write_the_table_and_bucket_but_not_delete_object
     assert {"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query"} <= granted
     assert {"s3:GetObject*", "s3:PutObject", "sqs:ReceiveMessage", "sqs:DeleteMessage"} <= granted
     assert "s3:DeleteObject*" not in granted
-
-
-def test_only_the_reporting_functions_reach_the_bucket(resources: Resources) -> None:
-    for spec in FUNCTIONS:
-        granted = actions(statements_of(resources, spec.name))
-        assert ("s3:PutObject" in granted) == (spec.envelope is Envelope.REPORT), spec.name
-
-
-def test_every_function_knows_the_bucket_and_both_queues(resources: Resources) -> None:
-    bucket = one(resources, "AWS::S3::Bucket", "DataReportBucket")
-    upload_queue = one(resources, "AWS::SQS::Queue", "DataUploadQueue")
-    for name in [spec.name for spec in FUNCTIONS] + [spec.name for spec in CONSUMERS]:
-        env = resources[function_id(resources, name)]["Properties"]["Environment"]["Variables"]
-        assert env["HYPERINFER_REPORT_BUCKET_NAME"] == {"Ref": bucket}
-        assert env["HYPERINFER_UPLOAD_QUEUE_NAME"] == {"Fn::GetAtt": [upload_queue, "QueueName"]}

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from aws_cdk.assertions import Match, Template
+from aws_cdk.assertions import Template
 from hyperinfer.accounts import schema
 from hyperinfer.function_table import CONSUMERS, FUNCTIONS, SCHEDULED, FunctionSpec, InvokeMode
 from hyperinfer_infra.functions import WEB_ADAPTER_LAYER
@@ -88,16 +88,6 @@ def test_every_function_configures_powertools_as_its_own_service(resources: Reso
     # Its own log group, kept as long as the environment says.
     group = resources[props["LoggingConfig"]["LogGroup"]["Ref"]]
     assert group["Type"] == "AWS::Logs::LogGroup" and group["Properties"]["RetentionInDays"] == 7
-
-
-def test_every_function_gets_the_table_queue_and_providers_file(resources: Resources) -> None:
-    [table] = of_type(resources, "AWS::DynamoDB::Table")
-    [queue] = [lid for lid in of_type(resources, "AWS::SQS::Queue") if lid.startswith("DataReportQueue")]
-    for spec in FUNCTIONS:
-        env = function_props(resources, spec)["Environment"]["Variables"]
-        assert env["HYPERINFER_TABLE_NAME"] == {"Ref": table}
-        assert env["HYPERINFER_REPORT_QUEUE_NAME"] == {"Fn::GetAtt": [queue, "QueueName"]}
-        assert env["HYPERINFER_PROVIDERS_FILE"] == "/opt/providers.json"
 
 
 @pytest.mark.parametrize("spec", STREAMING, ids=lambda spec: spec.name)
@@ -185,22 +175,5 @@ def test_report_queue_redrives_to_an_encrypted_dlq(template: Template, resources
         {
             "QueueName": "hyperinfer-reports-dev-dlq",
             "SqsManagedSseEnabled": True,
-        },
-    )
-
-
-def test_functions_are_granted_table_and_queue_access(template: Template) -> None:
-    # Grants come from grant_* calls; check one policy carries both kinds of actions.
-    template.has_resource_properties(
-        "AWS::IAM::Policy",
-        {
-            "PolicyDocument": {
-                "Statement": Match.array_with(
-                    [
-                        Match.object_like({"Action": Match.array_with(["dynamodb:PutItem"])}),
-                        Match.object_like({"Action": Match.array_with(["sqs:SendMessage"])}),
-                    ]
-                )
-            },
         },
     )

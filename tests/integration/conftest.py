@@ -16,7 +16,7 @@ import pytest
 from hyperinfer.local.emulator import free_port
 from hyperinfer.local.fakes.server import FakeProvider
 
-from tests.support import UPSTREAM_KEY, catalog_for, wait_until_healthy
+from tests.support import CATALOG_DATE, UPSTREAM_KEY, catalog_for, wait_until_healthy
 
 DEV_KEY = "sk-hi-integration-dev-key-0123456789"
 INTERNAL_TOKEN = "integration-internal-token"
@@ -55,6 +55,7 @@ def running_gateway(
         "HYPERINFER_UPSTREAM_READ_TIMEOUT": str(READ_TIMEOUT),
         "HYPERINFER_KEEPALIVE_INTERVAL": str(KEEPALIVE),
         "HYPERINFER_MAX_REQUEST_BYTES": str(MAX_BODY),
+        "HYPERINFER_CATALOG_DATE": CATALOG_DATE.isoformat(),
         **(env or {}),
     }
     log = workdir / "gateway.log"

@@ -19,7 +19,7 @@ REPLY = " ".join(REPLY_WORDS)
 MODELS = {
     "openai_chat": "openai/gpt-5-mini",
     "openai_responses": "openai/gpt-5.3-codex",
-    "anthropic": "anthropic/claude-sonnet-4.5",
+    "anthropic": "anthropic/claude-sonnet-4.6",
 }
 INGRESSES = tuple(RUNNERS)
 PAIRS = [(ingress, kind) for ingress in INGRESSES for kind in MODELS]

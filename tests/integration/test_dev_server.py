@@ -47,8 +47,21 @@ def test_models_need_no_key_and_match_the_public_schema(gateway: Gateway) -> Non
     assert response.status_code == 200
     listed = ModelList.model_validate(response.json())
     slugs = {m.slug for m in listed.data}
-    assert {"openai/gpt-4.1-mini", "anthropic/claude-sonnet-4.5"} <= slugs
+    assert {"openai/gpt-4.1-mini", "anthropic/claude-sonnet-4.6"} <= slugs
+    # Past their shutdown dates on the day the tests run at (2026-12-03): gone from the list.
+    assert not {"anthropic/claude-sonnet-4.5", "deepseek/deepseek-chat", "openai/o4-mini"} & slugs
     assert listed.meta.image_generation_configured is False
+
+
+def test_a_model_past_its_shutdown_is_refused_by_name_and_date(gateway: Gateway) -> None:
+    response = httpx.post(
+        f"{gateway.openai_base}/chat/completions",
+        headers={"Authorization": f"Bearer {DEV_KEY}"},
+        json={"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "hi"}]},
+    )
+    assert response.status_code == 400
+    error = OpenAIError.model_validate(response.json()).error
+    assert error.param == "model" and "claude-sonnet-4-5" in error.message and "2026-11-30" in error.message
 
 
 def test_health_and_readiness(gateway: Gateway) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import anthropic
 import pytest
 from hyperinfer.catalog import ProviderKind, load_catalog
+from hyperinfer.gateway.adapters import PACKAGES
 from hyperinfer.local.emulator import free_port
 from hyperinfer.local.fakes.server import REPLY_WORDS
 
@@ -23,6 +24,8 @@ from tests.support import REPO, wait_until_healthy
 
 REPLY = " ".join(REPLY_WORDS)
 CATALOG = load_catalog(REPO / "providers.yaml")
+# Every model of a kind the pipeline serves; a kind joins here as soon as the gateway can call it.
+SERVED = [m.slug for m in CATALOG.models if CATALOG.provider_of(m).kind in PACKAGES]
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +85,7 @@ def test_the_readme_snippet_answers_with_no_provider_key(demo: Gateway, tmp_path
     assert (done.returncode, done.stdout.strip()) == (0, REPLY), done.stderr
 
 
-@pytest.mark.parametrize("slug", [model.slug for model in CATALOG.models])
+@pytest.mark.parametrize("slug", SERVED)
 def test_every_catalog_model_answers_offline(demo: Gateway, slug: str) -> None:
     model = CATALOG.find(slug)
     assert model is not None

@@ -32,7 +32,7 @@ PROMPT = "Say hello"
 MODELS = {
     "openai_chat": ("openai/gpt-4.1-mini", "/v1/chat/completions"),
     "openai_responses": ("openai/gpt-5.3-codex", "/v1/responses"),
-    "anthropic": ("anthropic/claude-sonnet-4.5", "/v1/messages"),
+    "anthropic": ("anthropic/claude-sonnet-4.6", "/v1/messages"),
 }
 KINDS = list(MODELS)
 CLAUDE_SYSTEM = "You are a Claude agent"  # Claude Code's system prompt opens so

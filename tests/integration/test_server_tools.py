@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import base64
 import json
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -26,7 +26,7 @@ from tests.integration.test_real_clients import REPLY, claude_code, codex
 from tests.support import catalog_for
 
 CHAT_MODEL = "openai/gpt-4.1-mini"
-MESSAGES_MODEL = "anthropic/claude-sonnet-4.5"
+MESSAGES_MODEL = "anthropic/claude-sonnet-4.6"
 RESPONSES_MODEL = "openai/gpt-5.3-codex"
 SEARCH_PRICE, FETCH_PRICE, IMAGE_PRICE = 8_000, 1_000, 40_000  # micro-USD, as configured below
 MAX_ITERATIONS = 3
@@ -449,9 +449,7 @@ def test_claude_code_completes_a_web_search_turn_through_an_online_model(
     assert result.returncode == 0, result.report()
     assert REPLY in result.stdout, result.report()
     first, second = upstream_bodies(fake)
-    assert (
-        "web_search" in {t["name"] for t in first["tools"]} and first["model"] == "claude-sonnet-4-5-20250929"
-    )
+    assert "web_search" in {t["name"] for t in first["tools"]} and first["model"] == "claude-sonnet-4-6"
     assert search_says(json.dumps(second["messages"]))
     assert [c["path"] for c in fake_web.calls] == ["/search"]
 

@@ -12,7 +12,7 @@ from hyperinfer.local.fakes.server import FakeProvider
 
 from tests.integration.conftest import DEV_KEY, Gateway
 
-CLAUDE = "anthropic/claude-sonnet-4.5"
+CLAUDE = "anthropic/claude-sonnet-4.6"
 HELLO: list[MessageParam] = [{"role": "user", "content": "Hello"}]
 
 

@@ -57,8 +57,12 @@ def test_provider_kinds_and_urls(catalog: Catalog) -> None:
     for name, kind in expected.items():
         assert catalog.providers[name].kind is kind, name
     for name, provider in catalog.providers.items():
-        assert provider.base_url.scheme == "https", name
+        # Plain HTTP only to this machine (the self-hosted example), never across a network.
+        local = provider.base_url.host in {"127.0.0.1", "localhost"}
+        assert provider.base_url.scheme == "https" or local, name
         assert not provider.base.endswith("/"), name
+        # Only a server on this machine goes without a key (Bedrock signs with AWS credentials).
+        assert provider.api_key_env or local or provider.kind is ProviderKind.BEDROCK, name
 
 
 def test_openai_and_anthropic_models_are_both_present(catalog: Catalog) -> None:
@@ -113,6 +117,10 @@ def test_cache_reads_are_cheaper_than_prompt(catalog: Catalog) -> None:
 
 def test_output_costs_more_than_input(catalog: Catalog) -> None:
     for m in catalog.models:
+        if catalog.provider_of(m).base_url.host in {"127.0.0.1", "localhost"}:
+            # Self-hosted: the hardware is the user's, so nothing is billed per token.
+            assert m.pricing.prompt == m.pricing.completion == 0, m.slug
+            continue
         assert m.pricing.completion > m.pricing.prompt > 0, m.slug
 
 
@@ -212,3 +220,12 @@ def test_confirmed_prices(catalog: Catalog, name: str, prices: tuple[str | None,
     for field, want in zip(PRICE_FIELDS, prices, strict=True):
         got = getattr(model.pricing, field)
         assert got == (None if want is None else Decimal(want)), (name, field)
+
+
+def test_two_entries_under_one_slug_fail_the_load(catalog: Catalog) -> None:
+    from pydantic import ValidationError
+
+    raw = catalog.model_dump()
+    raw["models"] = [*raw["models"], {**raw["models"][0], "aliases": ()}]
+    with pytest.raises(ValidationError, match="names more than one entry"):
+        Catalog.model_validate(raw)

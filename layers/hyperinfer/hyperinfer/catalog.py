@@ -6,6 +6,7 @@ Prices are USD per 1M tokens, which is the same number as micro-USD per token; t
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from enum import StrEnum
@@ -41,11 +42,54 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+# The Chat Completions request fields the gateway may send that a compatible server can refuse.
+CompatField = Literal[
+    "temperature",
+    "top_p",
+    "stop",
+    "tools",
+    "tool_choice",
+    "parallel_tool_calls",
+    "response_format",
+    "reasoning_effort",
+    "user",
+    "metadata",
+    "messages[].name",
+]
+
+
+class CompatOptions(_Frozen):
+    """Where a Chat Completions server that is not OpenAI differs from OpenAI's wire, as data.
+
+    Every option changes what goes on the wire or how the answer is read; see the README's catalog
+    section for each one's effect."""
+
+    # The message/delta field that carries reasoning text; None: the server returns none.
+    reasoning_field: Literal["reasoning_content", "reasoning"] | None = "reasoning_content"
+    # Send the reasoning of earlier assistant turns back in that field (DeepSeek's thinking mode
+    # answers 400 when a tool-calling turn comes back without it).
+    reasoning_echo: bool = False
+    # Turn reasoning on and off with {"thinking": {"type": "enabled"|"disabled"}} (DeepSeek V4).
+    thinking_toggle: bool = False
+    # Where usage keeps cached prompt tokens: a dotted path (DeepSeek: prompt_cache_hit_tokens).
+    cached_tokens_field: str = Field(
+        default="prompt_tokens_details.cached_tokens", pattern=r"^[a-z_]+(\.[a-z_]+)*$"
+    )
+    # The output cap's field: most compatible servers know only the older max_tokens.
+    max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    # Chat Completions request fields the server refuses: left out and named when advisory, else
+    # the request is refused with 400 naming the field (README "Any format, any model").
+    unsupported: tuple[CompatField, ...] = ()
+
+
 class Provider(_Frozen):
     kind: ProviderKind
     base_url: HttpUrl
+    # "": no key. A bedrock provider signs with AWS credentials instead; an openai_compatible
+    # server may take none (a local Ollama or vLLM), and then none is sent.
     api_key_env: str = Field(default="", pattern=r"^([A-Z_][A-Z0-9_]*)?$")
     region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$")  # AWS kinds (bedrock)
+    compat: CompatOptions | None = None  # openai_compatible only: how this server differs
 
     @model_validator(mode="before")
     @classmethod
@@ -57,10 +101,12 @@ class Provider(_Frozen):
 
     @model_validator(mode="after")
     def _credentials_named(self) -> Provider:
+        if self.compat is not None and self.kind is not ProviderKind.OPENAI_COMPATIBLE:
+            raise ValueError("compat: only openai_compatible providers take compat options")
         if self.kind is ProviderKind.BEDROCK:
             if not self.region:
                 raise ValueError("a bedrock provider needs a region (SigV4 signs for one)")
-        elif not self.api_key_env:
+        elif not self.api_key_env and self.kind is not ProviderKind.OPENAI_COMPATIBLE:
             raise ValueError(f"provider kind {self.kind.value!r} needs api_key_env")
         return self
 
@@ -113,9 +159,21 @@ class Model(_Frozen):
     release_date: str = Field(pattern=r"^(\d{4}-\d{2}-\d{2})?$")
     description: str
     hugging_face_id: str | None = None
+    # The vendor's announced dates: deprecated (still served), and shut down (gone from the list
+    # and refused from that day on; see hyperinfer.lifecycle).
+    deprecation_date: dt.date | None = None
+    shutdown_date: dt.date | None = None
 
 
 SLUG = re.compile(r"^[a-z0-9-]+/[a-z0-9.\-]+$")
+
+
+def _one_entry_per_slug(models: tuple[Model, ...]) -> None:
+    """Two entries under one slug would let a lookup silently pick one of them."""
+    slugs = [m.slug for m in models]
+    twice = sorted({s for s in slugs if slugs.count(s) > 1})
+    if twice:
+        raise ValueError(f"model slug {twice[0]!r} names more than one entry")
 
 
 class Catalog(_Frozen):
@@ -128,6 +186,7 @@ class Catalog(_Frozen):
     @model_validator(mode="after")
     def _names_resolve(self) -> Catalog:
         seen: dict[str, str] = {}
+        _one_entry_per_slug(self.models)
         for model in self.models:
             if model.provider not in self.providers:
                 raise ValueError(f"model {model.slug!r}: provider {model.provider!r} is not in providers")

@@ -1,5 +1,7 @@
 """The one table of functions: each Lambda's name, method, route, invoke mode and envelope, and
-beside them the queue consumers and the scheduled functions.
+beside them the queue consumers and the scheduled functions. Each spec also says what the function
+touches (the table, the queues, the bucket, the secrets): the stack grants exactly that and sets
+exactly those resources' names (``hyperinfer.deployment`` checks them at init on Lambda).
 
 ``functions/<name>/`` entry points, ``hyperinfer dev`` and ``infra/`` all read this table, so they
 cannot disagree. Endpoint code is named by module path and imported only by the app that serves it.
@@ -33,6 +35,44 @@ class Secret(StrEnum):
     INTERNAL_TOKEN = "internal-token"  # noqa: S105 - the secret's name, not its value
 
 
+class Access(StrEnum):
+    """How far a function reaches into a resource; infra maps each level to grant_* helpers."""
+
+    # Its metadata only (readyz: DescribeTable, GetQueueUrl).
+    DESCRIBE = "describe"
+    # Reads. On the table this includes consuming a one-time key on first use (UpdateItem of key
+    # items only), which every authenticated request may have to do.
+    READ = "read"
+    # Writes without reads: a queue's SendMessage, a bucket's PutObject.
+    WRITE = "write"
+    READ_WRITE = "read_write"
+
+
+class Queue(StrEnum):
+    """The stack's queues, by role (their names come from the settings)."""
+
+    REPORTS = "reports"
+    REPORT_UPLOADS = "report_uploads"
+
+
+@dataclass(frozen=True, slots=True)
+class Touches:
+    """The AWS resources a function uses and how; nothing here = no data access at all."""
+
+    table: Access | None = None
+    queues: tuple[tuple[Queue, Access], ...] = ()
+    bucket: Access | None = None
+    secrets: tuple[Secret, ...] = ()
+
+
+NOTHING = Touches()
+# What the generation ingresses touch: keys, balances, reservations and records; provider keys.
+GENERATE = Touches(table=Access.READ_WRITE, secrets=(Secret.PROVIDER_KEYS,))
+READ_TABLE = Touches(table=Access.READ)
+# A report is queued; one too large for SQS waits in the bucket (inbound/) for the consumer.
+REPORT_INTAKE = Touches(table=Access.READ, queues=((Queue.REPORTS, Access.WRITE),), bucket=Access.WRITE)
+
+
 @dataclass(frozen=True, slots=True)
 class FunctionSpec:
     name: str
@@ -42,7 +82,11 @@ class FunctionSpec:
     endpoint: str  # module under hyperinfer.endpoints exposing `async def handle(request)`
     envelope: Envelope = Envelope.OPENAI
     description: str = ""
-    secrets: tuple[Secret, ...] = ()
+    touches: Touches = NOTHING
+
+    @property
+    def secrets(self) -> tuple[Secret, ...]:
+        return self.touches.secrets
 
 
 # fmt: off
@@ -51,60 +95,68 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         name="chat_completions", method="POST", route="/api/v1/chat/completions",
         mode=InvokeMode.STREAMING, endpoint="chat_completions",
         description="OpenAI Chat Completions ingress.",
-        secrets=(Secret.PROVIDER_KEYS,),
+        touches=GENERATE,
     ),
     FunctionSpec(
         name="responses", method="POST", route="/api/v1/responses",
         mode=InvokeMode.STREAMING, endpoint="responses",
         description="OpenAI Responses ingress.",
-        secrets=(Secret.PROVIDER_KEYS,),
+        touches=GENERATE,
     ),
     FunctionSpec(
         name="messages", method="POST", route="/api/v1/messages",
         mode=InvokeMode.STREAMING, endpoint="messages", envelope=Envelope.ANTHROPIC,
         description="Anthropic Messages ingress.",
-        secrets=(Secret.PROVIDER_KEYS,),
+        touches=GENERATE,
     ),
     FunctionSpec(
         name="messages_count_tokens", method="POST", route="/api/v1/messages/count_tokens",
         mode=InvokeMode.BUFFERED, endpoint="messages_count_tokens", envelope=Envelope.ANTHROPIC,
         description="Anthropic token counting (a local estimate).",
+        touches=READ_TABLE,
     ),
     FunctionSpec(
         name="generation", method="GET", route="/api/v1/generation",
         mode=InvokeMode.BUFFERED, endpoint="generation",
         description="Post-hoc metadata of one of the workspace's requests.",
+        touches=READ_TABLE,
     ),
     FunctionSpec(
         name="playground_keys", method="POST", route="/api/v1/playground-keys",
         mode=InvokeMode.BUFFERED, endpoint="playground_keys",
         description="One-time playground keys (internal, X-Internal-Token).",
-        secrets=(Secret.INTERNAL_TOKEN,),
+        touches=Touches(table=Access.READ_WRITE, secrets=(Secret.INTERNAL_TOKEN,)),
     ),
     FunctionSpec(
         name="report", method="POST", route="/api/v1/report",
         mode=InvokeMode.BUFFERED, endpoint="report", envelope=Envelope.REPORT,
         description="Record the log of an OpenAI call made elsewhere.",
+        touches=REPORT_INTAKE,
     ),
     FunctionSpec(
         name="report_anthropic", method="POST", route="/api/v1/report-anthropic",
         mode=InvokeMode.BUFFERED, endpoint="report_anthropic", envelope=Envelope.REPORT,
         description="Record the log of an Anthropic call made elsewhere.",
+        touches=REPORT_INTAKE,
     ),
     FunctionSpec(
         name="report_uploads", method="POST", route="/api/v1/report-uploads",
         mode=InvokeMode.BUFFERED, endpoint="report_uploads", envelope=Envelope.REPORT,
         description="A presigned POST for uploading a JSONL file of reports.",
+        # The POST is signed with the function's own credentials: S3 checks its PutObject right.
+        touches=Touches(table=Access.READ_WRITE, bucket=Access.WRITE),
     ),
     FunctionSpec(
         name="report_upload_status", method="GET", route="/api/v1/report-uploads/{upload_id}",
         mode=InvokeMode.BUFFERED, endpoint="report_upload_status", envelope=Envelope.REPORT,
         description="An upload's ingestion status and its bad lines.",
+        touches=Touches(table=Access.READ, bucket=Access.READ),
     ),
     FunctionSpec(
         name="reports", method="GET", route="/api/v1/reports",
         mode=InvokeMode.BUFFERED, endpoint="reports", envelope=Envelope.REPORT,
         description="A workspace's stored reports, by time range and metadata.",
+        touches=Touches(table=Access.READ, bucket=Access.READ),
     ),
     FunctionSpec(
         name="models", method="GET", route="/api/v1/models",
@@ -120,6 +172,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         name="readyz", method="GET", route="/readyz",
         mode=InvokeMode.BUFFERED, endpoint="readyz",
         description="Readiness of DynamoDB and SQS.",
+        touches=Touches(table=Access.DESCRIBE, queues=((Queue.REPORTS, Access.DESCRIBE),)),
     ),
     FunctionSpec(
         name="openapi", method="GET", route="/openapi.json",
@@ -135,20 +188,26 @@ class ConsumerSpec:
     """A function driven by an SQS queue (Powertools BatchProcessor, partial batch failures)."""
 
     name: str
-    queue: str  # which queue: "reports" or "report_uploads" (names come from the settings)
+    queue: Queue  # the queue it consumes (receive and delete come with the event source)
     handler: str  # module under hyperinfer.consumers exposing `handler(event, context)`
     batch_size: int = 10
     description: str = ""
+    touches: Touches = NOTHING  # beyond its own queue
 
 
 CONSUMERS: tuple[ConsumerSpec, ...] = (
     ConsumerSpec(
-        name="report_ingest", queue="reports", handler="report_ingest", batch_size=10,
+        name="report_ingest", queue=Queue.REPORTS, handler="report_ingest", batch_size=10,
         description="Stores reports from the report queue in DynamoDB, once each.",
+        # Reads a large report from inbound/, stores large bodies under bodies/.
+        touches=Touches(table=Access.READ_WRITE, bucket=Access.READ_WRITE),
     ),
     ConsumerSpec(
-        name="report_uploads_ingest", queue="report_uploads", handler="report_uploads_ingest", batch_size=1,
+        name="report_uploads_ingest", queue=Queue.REPORT_UPLOADS, handler="report_uploads_ingest",
+        batch_size=1,
         description="Ingests every line of an uploaded JSONL file (S3 object-created events via SQS).",
+        # Reads the upload, writes its bad lines and status, stores large bodies.
+        touches=Touches(table=Access.READ_WRITE, bucket=Access.READ_WRITE),
     ),
 )  # fmt: skip
 
@@ -161,6 +220,7 @@ class ScheduledSpec:
     handler: str  # module under hyperinfer.scheduled exposing `handler(event, context)`
     schedule: str  # an EventBridge schedule expression: rate(...) or cron(...)
     description: str = ""
+    touches: Touches = NOTHING
 
 
 SCHEDULED: tuple[ScheduledSpec, ...] = (
@@ -168,6 +228,7 @@ SCHEDULED: tuple[ScheduledSpec, ...] = (
     ScheduledSpec(
         name="sweep", handler="sweep", schedule="rate(5 minutes)",
         description="Settles billing reservations that nobody settled (the function died).",
+        touches=Touches(table=Access.READ_WRITE),
     ),
 )  # fmt: skip
 

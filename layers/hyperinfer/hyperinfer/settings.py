@@ -6,6 +6,7 @@ The README lists each field with its default; ``tests/unit/test_settings.py`` ke
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,6 +74,10 @@ class Settings(BaseSettings):
     )
     balance_shards: int = Field(
         default=8, ge=1, le=64, description="Balance shards per workspace (hot-key spread)."
+    )
+    catalog_date: dt.date | None = Field(
+        default=None,
+        description="The day model shutdown dates are judged at (tests); unset: today in UTC.",
     )
     retry_after_max_seconds: float = Field(
         default=10.0, ge=0, description="Longest upstream Retry-After the router waits before a retry."

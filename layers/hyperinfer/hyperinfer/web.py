@@ -95,7 +95,13 @@ def build_app(specs: Iterable[FunctionSpec], name: str = "hyperinfer") -> Starle
 
 
 def function_app(name: str) -> Starlette:
-    """The app of one Lambda function: its single route."""
+    """The app of one Lambda function: its single route. On Lambda, a resource name missing from
+    the environment fails here, at init (``hyperinfer.deployment``)."""
+    import os
+
+    from hyperinfer.deployment import check_environment
+
+    check_environment(name, os.environ)
     return build_app([get_function(name)], name)
 
 

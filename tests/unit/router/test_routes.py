@@ -75,8 +75,10 @@ def test_routes_are_listed_with_their_first_models_figures() -> None:
 
     from hyperinfer.endpoints.models import public_model, render_catalog
 
+    from tests.support import CATALOG_DATE
+
     catalog = load_catalog(CATALOG_PATH)
-    listed = {entry["slug"]: entry for entry in json.loads(render_catalog(catalog))["data"]}
+    listed = {entry["slug"]: entry for entry in json.loads(render_catalog(catalog, CATALOG_DATE))["data"]}
     for slug, route in catalog.routes.items():
         first = catalog.find(route.model_names()[0])
         assert first is not None

@@ -250,10 +250,10 @@ def test_provider_run_tools_are_refused_naming_the_field(
 
 def test_an_online_model_name_is_that_model_with_web_search() -> None:
     activation, body = activate(
-        "anthropic_messages", {"model": "anthropic/claude-sonnet-4.5:online"}, CONFIGURED
+        "anthropic_messages", {"model": "anthropic/claude-sonnet-4.6:online"}, CONFIGURED
     )
     assert activation is not None and activation.tools == ("web_search",)
-    assert body["model"] == "anthropic/claude-sonnet-4.5"
+    assert body["model"] == "anthropic/claude-sonnet-4.6"
     with pytest.raises(GatewayError) as raised:
         activate("responses", {"model": "m:online"}, ToolsConfig())
     assert raised.value.param == "model"

@@ -16,6 +16,8 @@ from hyperinfer.local.fakes.web import minimal_pdf
 from hyperinfer.tools.pdf import has_pdf, pdf_text, pdfs_as_text
 from pydantic import ValidationError
 
+from tests.support import CATALOG_DATE
+
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -73,11 +75,13 @@ def test_a_configured_tools_section_loads_and_sets_the_image_flag() -> None:
     }
     catalog = Catalog.model_validate(_catalog(tools))
     assert catalog.tools.web_search is not None and catalog.tools.web_search.kind == "brave"
-    assert b'"meta":{"image_generation_configured":true}' in render_catalog(catalog)
+    assert b'"meta":{"image_generation_configured":true}' in render_catalog(catalog, CATALOG_DATE)
 
 
 def test_the_shipped_catalog_has_no_image_tool_and_says_so() -> None:
-    assert b'"image_generation_configured":false' in render_catalog(load_catalog(REPO / "providers.yaml"))
+    assert b'"image_generation_configured":false' in render_catalog(
+        load_catalog(REPO / "providers.yaml"), CATALOG_DATE
+    )
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from hyperinfer import json_guard
 from hyperinfer.formats.anthropic_messages.count_tokens import estimate_input_tokens, render
 from hyperinfer.formats.anthropic_messages.decode import decode
 from hyperinfer.formats.anthropic_messages.request import CountTokensRequest
@@ -19,7 +20,9 @@ async def handle(request: Request) -> Response:
     rt = runtime()
     raw = await read_body(request, rt.settings.max_request_bytes)
     await authenticate(request, rt.accounts)
-    parsed = validate(CountTokensRequest, parse_object(raw))
+    payload = parse_object(raw)
+    json_guard.check(payload)
+    parsed = validate(CountTokensRequest, payload)
     resolve(rt, parsed.model)  # an unknown model is an error here too
     tokens = estimate_input_tokens(decode(parsed))
     return JSONResponse(render(tokens), headers={"X-HyperInfer-Token-Count": "estimate"})

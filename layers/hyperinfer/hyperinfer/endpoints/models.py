@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -59,19 +60,24 @@ def public_route(slug: str, route: RouteSpec, catalog: Catalog) -> dict[str, Any
     }
 
 
-def render_catalog(catalog: Catalog) -> bytes:
-    data = [public_model(m) for m in catalog.models]
+def render_catalog(catalog: Catalog, today: dt.date) -> bytes:
+    """The models still served on ``today``: one past its shutdown date is left out."""
+    from hyperinfer.lifecycle import live_models
+
+    data = [public_model(m) for m in live_models(catalog, today)]
     data += [public_route(slug, route, catalog) for slug, route in catalog.routes.items()]
     body = {"data": data, "meta": {"image_generation_configured": catalog.tools.image is not None}}
     return json.dumps(body, separators=(",", ":")).encode()
 
 
-_rendered: dict[int, tuple[Catalog, bytes]] = {}
+_rendered: dict[int, tuple[Catalog, dt.date, bytes]] = {}
 
 
 async def handle(request: Request) -> Response:
-    catalog = runtime().catalog
+    rt = runtime()
+    catalog, today = rt.catalog, rt.today()
     cached = _rendered.get(id(catalog))
-    if cached is None or cached[0] is not catalog:  # the catalog is immutable: render it once
-        cached = _rendered[id(catalog)] = (catalog, render_catalog(catalog))
-    return Response(cached[1], media_type="application/json")
+    # The catalog is immutable: render it once a day (a shutdown date takes effect at midnight UTC).
+    if cached is None or cached[0] is not catalog or cached[1] != today:
+        cached = _rendered[id(catalog)] = (catalog, today, render_catalog(catalog, today))
+    return Response(cached[2], media_type="application/json")

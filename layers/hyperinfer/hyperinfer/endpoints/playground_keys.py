@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hyperinfer import json_guard
 from hyperinfer.accounts.store import AccountError
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.gateway.body import parse_object, read_body, validate
@@ -48,7 +49,9 @@ async def handle(request: Request) -> Response:
     # Authenticate before reading the body: an unauthenticated caller gets nothing processed.
     check_internal_token(request.headers.get("x-internal-token"), await internal_token(current))
     body = await read_body(request, current.settings.max_request_bytes)
-    asked = validate(PlaygroundKeyRequest, parse_object(body))
+    payload = parse_object(body)
+    json_guard.check(payload)
+    asked = validate(PlaygroundKeyRequest, payload)
     expires_at = int(time.time()) + TTL_SECONDS
     try:
         plain, _ = await run_in_threadpool(

@@ -8,7 +8,6 @@ queue (or, when too large for a queue message, in S3 with a pointer on the queue
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import Any
@@ -17,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from hyperinfer import json_guard
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.gateway.auth import authenticate
 from hyperinfer.gateway.body import read_body
@@ -36,11 +36,12 @@ def _not_json(constant: str) -> Any:
 def parse_report(raw: bytes) -> dict[str, Any]:
     """The body as a JSON object. NaN and Infinity are refused: they could not be stored as sent."""
     try:
-        body = json.loads(raw, parse_constant=_not_json)
+        body = json_guard.loads(raw, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError) as error:
         raise GatewayError(ErrorCode.INVALID_REQUEST, f"Request body is not valid JSON: {error}.") from None
     if not isinstance(body, dict):
         raise GatewayError(ErrorCode.INVALID_REQUEST, "Request body must be a JSON object.")
+    json_guard.check(body)  # a lone surrogate could not be queued, a deep one not stored
     return body
 
 

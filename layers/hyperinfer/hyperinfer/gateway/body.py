@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
+from hyperinfer import json_guard
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.validation import describe
 
@@ -31,8 +31,11 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def parse_object(body: bytes) -> dict[str, Any]:
+    """The body as a JSON object, whatever its Content-Type says (the official APIs read it so too).
+    Too deep for the parser is a 400 here; the caller walks what parsed (``json_guard.check``, or
+    the prompt estimate, which applies the same rules on its way)."""
     try:
-        payload = json.loads(body)
+        payload = json_guard.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise GatewayError(ErrorCode.INVALID_REQUEST, f"Request body is not valid JSON: {error}.") from None
     if not isinstance(payload, dict):

@@ -28,6 +28,8 @@ async def read_secret(rt: Runtime, secret_id: str) -> str:
 
 
 async def provider_api_key(rt: Runtime, name: str, provider: Provider) -> str:
+    if not provider.api_key_env:
+        return ""  # a server that takes no key (a local Ollama): nothing to look up, nothing sent
     key = os.environ.get(provider.api_key_env, "")
     secret_id = rt.settings.provider_keys_secret
     if not key and secret_id:

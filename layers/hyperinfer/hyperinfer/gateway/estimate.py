@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from hyperinfer.json_guard import MAX_DEPTH, find_problem
+
 MEDIA_TOKENS = 1_600
 BASE64_CHARS_PER_TOKEN = 30
 STRUCTURE_TOKENS = 4  # per object: roles, names and separators cost tokens too
@@ -18,16 +20,50 @@ MEDIA_FIELDS = frozenset({"data", "file_data", "url", "image_url", "file_url"}) 
 
 
 def prompt_upper_bound(payload: Any) -> int:
-    return _walk(payload, None)
+    """The bound, walking the body once without recursion. The same walk refuses what no endpoint
+    takes (see ``json_guard``: nesting past ``MAX_DEPTH``, lone surrogates) at no extra pass."""
+    try:
+        return _bound(payload)
+    except (UnicodeEncodeError, _TooDeep):
+        problem = find_problem(payload)
+    if problem is None:  # both walks apply the same two rules, so this is never reached
+        raise AssertionError("prompt estimate and json_guard disagree")
+    raise problem
 
 
-def _walk(value: Any, field: str | None) -> int:
-    if isinstance(value, str):
-        if field in MEDIA_FIELDS or value.startswith("data:"):
-            return max(MEDIA_TOKENS, len(value) // BASE64_CHARS_PER_TOKEN)
-        return len(value.encode()) // 2 + 1
-    if isinstance(value, dict):
-        return STRUCTURE_TOKENS + sum(_walk(v, k) for k, v in value.items() if k != "model")
-    if isinstance(value, list):
-        return sum(_walk(v, field) for v in value)
-    return 1 if value is not None else 0
+class _TooDeep(Exception):
+    pass
+
+
+def _string_tokens(value: str, field: str | None) -> int:
+    if field in MEDIA_FIELDS or value.startswith("data:"):
+        if not value.isascii():
+            value.encode()  # raises on a lone surrogate, as text does below
+        return max(MEDIA_TOKENS, len(value) // BASE64_CHARS_PER_TOKEN)
+    return len(value.encode()) // 2 + 1
+
+
+def _bound(payload: Any) -> int:
+    total = 0
+    stack: list[tuple[Any, str | None, int]] = [(payload, None, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value, field, depth = pop()
+        if isinstance(value, str):
+            total += _string_tokens(value, field)
+        elif isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                raise _TooDeep
+            if isinstance(value, list):
+                for child in value:
+                    push((child, field, depth + 1))
+                continue
+            total += STRUCTURE_TOKENS
+            for key, child in value.items():
+                if not key.isascii():
+                    key.encode()
+                if key != "model":
+                    push((child, key, depth + 1))
+        elif value is not None:
+            total += 1
+    return total

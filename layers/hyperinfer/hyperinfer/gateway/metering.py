@@ -91,6 +91,7 @@ class Meter:
     _unbilled: int = 0
     _tool_costs: dict[str, int] = field(default_factory=dict)  # per server tool, in the cost too
     _estimated: bool = False
+    _holds: int = 0  # holds taken so far: the next one's number
 
     # -- one upstream call -----------------------------------------------------------------------
 
@@ -235,10 +236,11 @@ class Meter:
 
     async def _hold(self, amount: int) -> Reservation:
         about = {"model": self.model.slug if self.model else "", "ingress_format": self.ingress_format}
-        first = not self.attempts
-        return await run_in_threadpool(
-            self.billing.reserve, self.api_key, amount, self.request_id, about=about, count_request=first
+        reservation = await run_in_threadpool(
+            self.billing.reserve, self.api_key, amount, self.request_id, about=about, hold=self._holds
         )
+        self._holds += 1
+        return reservation
 
     async def _release(self) -> None:
         """Close the open hold, charging the calls made under it; the next call holds anew."""

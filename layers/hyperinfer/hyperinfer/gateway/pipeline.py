@@ -68,6 +68,7 @@ async def handle_generation(ingress: Ingress, request: Request) -> Response:
 
 async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes, meter: Meter) -> Response:
     payload = parse_object(raw)
+    prompt_tokens = prompt_upper_bound(payload)  # first: it also refuses what json_guard refuses
     activation = None
     if wants_server_tools(payload):  # cheap: a request without server tools imports nothing more
         from hyperinfer.tools.activation import activate
@@ -75,11 +76,13 @@ async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes,
         activation, payload = activate(ingress.name, payload, rt.catalog.tools)
     parsed = validate(ingress.request_model, payload)
     ingress.refuse(payload)
-    meter.model = rt.catalog.find(payload["model"])  # named on the record even if planning fails
+    named = rt.catalog.find(payload["model"])
+    if named is not None:  # on the record and in the metrics even if planning fails
+        meter.model = named
+        observe.note_model(named.slug, ingress.name)
     plan = await plan_for(rt, payload)
     meter.model = plan.first.model
-    observe.note_model(plan.first.model.slug, ingress.name)
-    generation = GenerationRequest(rt, ingress, request, payload, parsed, meter, activation)
+    generation = GenerationRequest(rt, ingress, request, payload, parsed, meter, prompt_tokens, activation)
     return await run_attempts(plan, meter, generation.attempt)
 
 
@@ -93,6 +96,7 @@ class GenerationRequest:
     payload: dict[str, Any]
     parsed: BaseModel
     meter: Meter
+    prompt_tokens: int  # the prompt's upper bound (gateway/estimate.py), held for every call
     activation: Activation | None = None  # server tools: every call goes through the tool loop
     _decoded: ir.Request | None = None
 
@@ -103,10 +107,6 @@ class GenerationRequest:
     @cached_property
     def client_cap(self) -> int | None:
         return self.ingress.output_cap(self.payload)
-
-    @cached_property
-    def prompt_tokens(self) -> int:
-        return prompt_upper_bound(self.payload)
 
     def decoded(self) -> ir.Request:
         if self._decoded is None:

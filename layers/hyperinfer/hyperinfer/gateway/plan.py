@@ -45,6 +45,9 @@ def resolve(rt: Runtime, name: str) -> tuple[Model, Provider]:
     model = rt.catalog.find(name)
     if model is None:
         raise GatewayError(ErrorCode.INVALID_REQUEST, f"model: unknown model {name!r}.", param="model")
+    from hyperinfer.lifecycle import refuse_if_shut_down
+
+    refuse_if_shut_down(model, name, rt.today())
     return model, rt.catalog.provider_of(model)
 
 

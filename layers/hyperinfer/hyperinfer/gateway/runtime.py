@@ -6,6 +6,7 @@ settings (``hyperinfer dev`` and tests use it) and drops everything built from t
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cached_property
 
 from hyperinfer.accounts.billing import Billing
@@ -21,7 +22,17 @@ class Runtime:
 
     @cached_property
     def catalog(self) -> Catalog:
-        return load_catalog(self.settings.providers_file)
+        from hyperinfer.lifecycle import warn_about_shutdowns
+
+        catalog = load_catalog(self.settings.providers_file)
+        warn_about_shutdowns(catalog, self.today())
+        return catalog
+
+    def today(self) -> date:
+        """The day lifecycle dates are judged at: ``catalog_date`` when set (tests), else UTC's."""
+        from hyperinfer.lifecycle import fixed
+
+        return fixed(self.settings.catalog_date)()
 
     @cached_property
     def accounts(self) -> AccountStore:

@@ -35,7 +35,7 @@ def write_fake_catalog(source: Path, fake_url: str, target: Path) -> Path:
 
 def use_fake_keys(catalog: Catalog) -> None:
     for provider in catalog.providers.values():
-        if provider.api_key_env:  # bedrock signs with AWS credentials instead of a key
+        if provider.api_key_env:  # bedrock signs with AWS credentials; a local server takes no key
             os.environ[provider.api_key_env] = FAKE_KEY
 
 

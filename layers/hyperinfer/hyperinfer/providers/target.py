@@ -12,6 +12,7 @@ class Target:
     max_output_tokens: int  # the catalog's cap: the default where the provider requires one
     stream: bool
     reasoning: bool = False  # the model reasons (reasoning_effort / thinking are meaningful)
+    compat: Any = None  # the provider entry's options, for kinds that take them (openai_compatible)
     thinking_levels: tuple[str, ...] = ()  # the catalog's levels for a model set by level, not budget
 
 

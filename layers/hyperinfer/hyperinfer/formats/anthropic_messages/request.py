@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 
 class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # Strict, as the official APIs are: "16" or true is not an integer, "true" not a boolean.
+    model_config = ConfigDict(extra="allow", strict=True)
 
 
 def _by_type(tags: dict[str | None, str], *, otherwise: str | None = None) -> Discriminator:

@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # Strict, as the official APIs are: "16" or true is not an integer, "true" not a boolean.
+    model_config = ConfigDict(extra="allow", strict=True)
 
 
 class TextPart(_Open):

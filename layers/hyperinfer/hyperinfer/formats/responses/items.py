@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Tag
 
 
 class Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # Strict, as the official APIs are: "16" or true is not an integer, "true" not a boolean.
+    model_config = ConfigDict(extra="allow", strict=True)
 
 
 def _type_of(value: Any) -> Any:

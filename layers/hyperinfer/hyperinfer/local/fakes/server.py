@@ -55,6 +55,9 @@ WIRE_FORMATS = {
     "/v1/chat/completions": "openai_chat",
     "/v1/responses": "openai_responses",
     "/v1/messages": "anthropic",
+    # openai_compatible servers at their own paths: DeepSeek's root, Groq's /openai/v1
+    "/chat/completions": "openai_compatible",
+    "/openai/v1/chat/completions": "openai_compatible",
     # Bedrock's model id is a path segment (percent-encoded; an ARN's "/" too, hence :path).
     "/model/{model_id:path}/converse": "bedrock",
     "/model/{model_id:path}/converse-stream": "bedrock",

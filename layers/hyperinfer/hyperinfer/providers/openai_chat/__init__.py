@@ -24,17 +24,24 @@ def headers(api_key: str) -> dict[str, str]:
 
 
 def usage_from_openai(usage: dict[str, Any] | None) -> Usage:
-    """OpenAI counts cached tokens inside prompt_tokens and reasoning inside completion_tokens."""
+    """OpenAI counts cached tokens inside prompt_tokens and reasoning inside completion_tokens.
+    OpenAI-compatible servers that bill cache writes report them the same way, as
+    ``prompt_tokens_details.cache_write_tokens`` inside prompt_tokens."""
     if not usage:
         return Usage()
     prompt = int(usage.get("prompt_tokens") or 0)
-    cached = int((usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0)
+    details = usage.get("prompt_tokens_details") or {}
+    cached = min(int(details.get("cached_tokens") or 0), prompt)
+    written = details.get("cache_write_tokens")
+    writes = min(int(written or 0), prompt - cached)
     reasoning = int((usage.get("completion_tokens_details") or {}).get("reasoning_tokens") or 0)
     return Usage(
-        input_tokens=max(prompt - cached, 0),
-        cache_read_tokens=min(cached, prompt),
+        input_tokens=prompt - cached - writes,
+        cache_read_tokens=cached,
+        cache_write_tokens=writes,
         output_tokens=int(usage.get("completion_tokens") or 0),
         reasoning_tokens=reasoning,
+        cache_writes_reported=written is not None,
     )
 
 

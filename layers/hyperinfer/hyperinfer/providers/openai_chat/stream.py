@@ -33,6 +33,8 @@ PROVIDER = "openai"
 
 
 class StreamDecoder:
+    provider = PROVIDER  # named in upstream error messages
+
     def __init__(self, hints: object = None, secrets: Iterable[str] = ()) -> None:
         self._secrets = tuple(secrets)
         self._started = False
@@ -49,11 +51,15 @@ class StreamDecoder:
             return []
         if event.data.strip() == "[DONE]":
             return self._end()
-        payload: dict[str, Any] = json.loads(event.data)
+        return self.feed_payload(json.loads(event.data), event.data)
+
+    def feed_payload(self, payload: dict[str, Any], raw: str) -> list[Event]:
+        """One parsed chunk (``raw`` its text, for error messages): compatible servers' decoders
+        reshape a chunk into OpenAI's before handing it here."""
         if "error" in payload:
-            _, kind = error_message(event.data.encode())
+            _, kind = error_message(raw.encode())
             raise upstream_error(
-                PROVIDER, 429 if "rate_limit" in kind else 500, event.data.encode(), {}, self._secrets
+                self.provider, 429 if "rate_limit" in kind else 500, raw.encode(), {}, self._secrets
             )
         out: list[Event] = []
         if not self._started:
