@@ -44,12 +44,14 @@ class Gateway:
 def running_gateway(
     fake: FakeProvider,
     workdir: Path,
+    *,
+    catalog: Path | None = None,
     env: dict[str, str] | None = None,
     routes: dict[str, Any] | None = None,
 ) -> Iterator[Gateway]:
     """`hyperinfer dev` in its own process and workdir, with its own embedded emulator; ``env`` adds
-    settings, ``routes`` adds catalog routes."""
-    catalog = catalog_for(fake.url, workdir / "providers.yaml", routes)
+    settings, ``routes`` adds catalog routes to the default catalog."""
+    catalog = catalog or catalog_for(fake.url, workdir / "providers.yaml", routes)
     port = free_port()
     env = {
         **os.environ,

@@ -33,6 +33,7 @@ from hyperinfer.gateway.metering import Meter
 from hyperinfer.gateway.plan import Candidate, plan_for
 from hyperinfer.gateway.routed import Routed
 from hyperinfer.gateway.runtime import Runtime, runtime
+from hyperinfer.gateway.tool_triggers import wants_server_tools
 from hyperinfer.gateway.transport import client
 from hyperinfer.ir import request as ir
 from hyperinfer.ir.usage import Usage
@@ -41,6 +42,7 @@ from hyperinfer.request_context import request_id_of
 
 if TYPE_CHECKING:
     from hyperinfer.router.session import Hooks
+    from hyperinfer.tools.activation import Activation
 
 
 def view_for(ingress: Ingress, request_id: str, model: Model) -> View:
@@ -75,24 +77,22 @@ async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes,
         router = RouterSession.start(rt, ingress, meter, payload)  # the body, without its fields
         payload = router.body
     prompt_tokens = prompt_upper_bound(payload)  # first: it also refuses what json_guard refuses
+    activation = None
+    if wants_server_tools(payload):  # cheap: a request without server tools imports nothing more
+        from hyperinfer.tools.activation import activate
+
+        activation, payload = activate(ingress.name, payload, rt.catalog.tools)
     parsed = validate(ingress.request_model, payload)
     ingress.refuse(payload)
-    if getattr(parsed, "plugins", None):
-        raise GatewayError(
-            ErrorCode.INVALID_REQUEST,
-            "plugins: server tools are not available on this deployment.",
-            param="plugins",
-        )
     named = rt.catalog.find(payload["model"])
     if named is not None:  # on the record and in the metrics even if planning fails
         meter.model = named
         observe.note_model(named.slug, ingress.name)
+    generation = GenerationRequest(rt, ingress, request, payload, parsed, meter, prompt_tokens, activation)
     if router is not None:
-        generation = GenerationRequest(rt, ingress, request, payload, parsed, meter, prompt_tokens)
         return await router.run(payload["model"], generation)
     plan = await plan_for(rt, payload)
     meter.model = plan.first.model
-    generation = GenerationRequest(rt, ingress, request, payload, parsed, meter, prompt_tokens)
     return await run_attempts(plan, meter, generation.attempt)
 
 
@@ -107,6 +107,7 @@ class GenerationRequest:
     parsed: BaseModel
     meter: Meter
     prompt_tokens: int  # the prompt's upper bound (gateway/estimate.py), held for every call
+    activation: Activation | None = None  # server tools: every call goes through the tool loop
     _decoded: ir.Request | None = None
 
     @property
@@ -126,6 +127,10 @@ class GenerationRequest:
         """One call to one candidate: reserve, call, answer (a stream's answer is its relay).
         ``hooks``: the router's, when it runs the attempts (``router/session.py``)."""
         ingress, meter = self.ingress, self.meter
+        if self.activation is not None:
+            from hyperinfer.gateway.server_tools import serve_with_tools
+
+            return await serve_with_tools(self, self.activation, candidate)
         native = candidate.provider.kind is ingress.native
         # Decoded before reserving: a request the translation refuses costs no DynamoDB round trip.
         ir_request = None if native else self.decoded()
@@ -143,4 +148,8 @@ class GenerationRequest:
 
         if not self.client_cap:
             ir_request = ir_request.model_copy(update={"max_output_tokens": cap})
+        if "pdf" not in candidate.model.features:
+            from hyperinfer.tools.pdf import has_pdf, pdfs_as_text
+
+            ir_request = pdfs_as_text(ir_request) if has_pdf(ir_request) else ir_request
         return await through_ir(ingress, self.parsed, ir_request, routed)
