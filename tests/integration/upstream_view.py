@@ -11,6 +11,8 @@ def kind_of(call: dict[str, Any]) -> str:
         "/v1/chat/completions": "openai_chat",
         "/v1/responses": "openai_responses",
         "/v1/messages": "anthropic",
+        "/chat/completions": "openai_compatible",  # DeepSeek's path (the fake's DeepSeek flavour)
+        "/openai/v1/chat/completions": "openai_compatible",  # Groq's
     }[call["path"]]
 
 
@@ -70,7 +72,7 @@ def has_image(call: dict[str, Any], data: str) -> bool:
 
 def tool_names(call: dict[str, Any]) -> list[str]:
     tools = call["body"].get("tools") or []
-    if kind_of(call) == "openai_chat":
+    if kind_of(call) in ("openai_chat", "openai_compatible"):
         return [t["function"]["name"] for t in tools]
     return [t["name"] for t in tools]
 
