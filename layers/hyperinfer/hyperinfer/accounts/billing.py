@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import random
 import time
+import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hyperinfer.accounts.ddb import error_code, from_item, key, to_item
+from hyperinfer.accounts.ddb import error_code, from_item, key, to_item, transaction_token
 from hyperinfer.accounts.generations import Generation
 from hyperinfer.accounts.keys import ApiKey
 from hyperinfer.accounts.store import AccountStore, key_for_hash, shard_sk, slot_sk
 from hyperinfer.errors import ErrorCode, GatewayError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef, UpdateTypeDef
 
 OPEN_PARTITIONS = 8
 SWEEP_TTL_SECONDS = 7 * 24 * 3600  # a reservation item outlives any sweep delay
@@ -40,8 +44,8 @@ def _cancel_reasons(error: Exception) -> list[str]:
 
 
 def _update(table: str, item_key: dict[str, Any], expression: str, values: dict[str, Any],
-            condition: str | None = None) -> dict[str, Any]:  # fmt: skip
-    update: dict[str, Any] = {"TableName": table, "Key": item_key, "UpdateExpression": expression,
+            condition: str | None = None) -> TransactWriteItemTypeDef:  # fmt: skip
+    update: UpdateTypeDef = {"TableName": table, "Key": item_key, "UpdateExpression": expression,
                               "ExpressionAttributeValues": to_item(values)}  # fmt: skip
     if condition:
         update["ConditionExpression"] = condition
@@ -86,7 +90,7 @@ class Billing:
     ) -> Reservation | str:  # fmt: skip
         table, ws = self.store.table, api_key.workspace_id
         now = int(self.clock())
-        items: list[tuple[str, dict[str, Any]]] = [
+        items: list[tuple[str, TransactWriteItemTypeDef]] = [
             ("funds", _update(table, key(f"WS#{ws}", shard_sk(shard)), "SET balance = balance - :r",
                               {":r": amount}, "balance >= :r")),
             ("slot", _update(table, key(f"WS#{ws}", slot_sk(slot)), "SET inflight = inflight + :one",
@@ -126,7 +130,10 @@ class Billing:
         }
         items.append(("reservation", {"Put": {"TableName": table, "Item": to_item(record)}}))  # fmt: skip
         try:
-            self.store.db.transact_write_items(TransactItems=[item for _, item in items])
+            transaction = [item for _, item in items]
+            self.store.db.transact_write_items(
+                TransactItems=transaction, ClientRequestToken=transaction_token("reserve", transaction)
+            )
         except Exception as error:
             if error_code(error) != "TransactionCanceledException":
                 raise
@@ -173,7 +180,10 @@ class Billing:
             _update(table, key(pk, shard_sk(target)), "ADD balance :b", {":b": sum(m for _, m in moves)})
         )
         try:
-            self.store.db.transact_write_items(TransactItems=items)
+            # Moving the same balances again later is another operation: a nonce per call, so
+            # only this call's own retries share its token.
+            token = transaction_token("consolidate", items, uuid.uuid4().hex)
+            self.store.db.transact_write_items(TransactItems=items, ClientRequestToken=token)
         except Exception as error:
             if error_code(error) == "TransactionCanceledException":
                 return True  # another request moved money meanwhile: look again
@@ -185,7 +195,7 @@ class Billing:
     def settle(self, reservation: Reservation, cost: int, generation: Generation) -> bool:
         """Charge the real cost, free the slot, record the generation; False if the sweep came first."""
         table, r, pk = self.store.table, reservation, f"WS#{reservation.workspace_id}"
-        items: list[dict[str, Any]] = [
+        items: list[TransactWriteItemTypeDef] = [
             {"Delete": {"TableName": table, "Key": key(f"RES#{r.request_id}", "RES"),
                         "ConditionExpression": "attribute_exists(pk)"}},
             _update(table, key(pk, shard_sk(r.shard)), "ADD balance :refund", {":refund": r.amount - cost}),
@@ -197,7 +207,9 @@ class Billing:
                 _update(table, key_for_hash(r.key_hash), "ADD committed :d", {":d": cost - r.amount})
             )
         try:
-            self.store.db.transact_write_items(TransactItems=items)
+            self.store.db.transact_write_items(
+                TransactItems=items, ClientRequestToken=transaction_token("settle", items)
+            )
         except Exception as error:
             reasons = _cancel_reasons(error)
             if error_code(error) == "TransactionCanceledException" and reasons[:1] == [

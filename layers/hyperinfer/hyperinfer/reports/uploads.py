@@ -20,11 +20,13 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields
 from typing import Any, get_args
 
+from hyperinfer import json_guard
 from hyperinfer.accounts.ddb import error_code, from_item, key, to_item
 from hyperinfer.errors import GatewayError
 from hyperinfer.reports.layout import errors_key, parse_upload_key, status_key, upload_key
@@ -61,11 +63,15 @@ def parse_line(raw: bytes, *, max_bytes: int) -> tuple[ReportFormat, Any]:
     if len(raw) > max_bytes:
         raise LineError(f"the line is {len(raw)} bytes; a report may be at most {max_bytes}")
     try:
-        value = json.loads(raw, parse_constant=_not_json)
+        value = json_guard.loads(raw, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError) as error:
         raise LineError(f"not valid JSON: {error}") from None
+    except GatewayError as error:  # nested too deep to parse
+        raise LineError(error.message, error.param) from None
     if not isinstance(value, dict):
         raise LineError("must be a JSON object")
+    if (problem := json_guard.find_problem(value)) is not None:
+        raise LineError(problem.message, problem.param)
     fmt = value.pop("format", "openai")
     if fmt not in FORMATS:
         raise LineError(f"format: must be one of {', '.join(map(json.dumps, FORMATS))}", "format")
@@ -193,7 +199,8 @@ class Uploads:
             reason = f"the file is {got['ContentLength']} bytes; at most {upload.max_bytes} are accepted"
             return self._finish(workspace_id, upload_id, [], state="failed", reason=reason)
         data: bytes = got["Body"].read()
-        received_at = int(got["LastModified"].timestamp() * 1000)
+        modified = got["LastModified"]  # S3 always sends it; a stand-in without it would not
+        received_at = int((modified.timestamp() if modified else time.time()) * 1000)
         errors: list[dict[str, Any]] = []
         pending: list[ReportRecord] = []
         lines = stored = 0
