@@ -112,6 +112,7 @@ class GenerationRequest:
     async def attempt(self, candidate: Candidate) -> Response:
         """One call to one candidate: reserve, call, answer (a stream's answer is its relay)."""
         ingress, meter = self.ingress, self.meter
+        # openai_compatible is no ingress's native kind: never passthrough (README, "The catalog").
         native = candidate.provider.kind is ingress.native
         # Decoded before reserving: a request the translation refuses costs no DynamoDB round trip.
         ir_request = None if native else self.decoded()
