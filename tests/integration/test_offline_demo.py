@@ -25,8 +25,7 @@ from tests.support import REPO, wait_until_healthy
 
 REPLY = " ".join(REPLY_WORDS)
 CATALOG = load_catalog(REPO / "providers.yaml")
-# Every model of a kind the pipeline serves (a kind joins here as soon as the gateway can call it)
-# that its vendor still serves today: the demo runs on the real calendar, as a user's does.
+# Every live model of a kind the pipeline serves; a kind joins here as soon as the gateway calls it.
 SERVED = [m.slug for m in live_models(CATALOG, utc_today()) if CATALOG.provider_of(m).kind in PACKAGES]
 
 
