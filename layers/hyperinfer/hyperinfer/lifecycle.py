@@ -37,13 +37,13 @@ def live_models(catalog: Catalog, today: dt.date) -> tuple[Model, ...]:
     return tuple(m for m in catalog.models if not is_shut_down(m, today))
 
 
-def refuse_if_shut_down(model: Model, name: str, today: dt.date) -> None:
+def refuse_if_shut_down(model: Model, name: str, today: dt.date, param: str = "model") -> None:
     if is_shut_down(model, today):
         raise GatewayError(
             ErrorCode.INVALID_REQUEST,
-            f"model: {name!r} ({model.slug}) was shut down by its vendor on "
+            f"{param}: {name!r} ({model.slug}) was shut down by its vendor on "
             f"{model.shutdown_date}; choose a current model from GET /api/v1/models.",
-            param="model",
+            param=param,
         )
 
 
