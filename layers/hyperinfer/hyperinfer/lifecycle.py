@@ -56,7 +56,25 @@ def shutting_down_soon(catalog: Catalog, today: dt.date) -> list[Model]:
     ]
 
 
+def routes_through_shut_down(catalog: Catalog, today: dt.date) -> list[tuple[str, Model]]:
+    """(route, model) for every route member already past its shutdown date."""
+    return [
+        (slug, model)
+        for slug, route in catalog.routes.items()
+        for name in route.model_names()
+        if (model := catalog.find(name)) is not None and is_shut_down(model, today)
+    ]
+
+
 def warn_about_shutdowns(catalog: Catalog, today: dt.date) -> None:
+    for slug, model in routes_through_shut_down(catalog, today):
+        log.warning(
+            "catalog: route %s names %s, shut down on %s; its vendor no longer serves it",
+            slug,
+            model.slug,
+            model.shutdown_date,
+            extra={"route": slug, "model": model.slug, "shutdown_date": str(model.shutdown_date)},
+        )
     for model in shutting_down_soon(catalog, today):
         days = (model.shutdown_date - today).days if model.shutdown_date else 0
         log.warning(

@@ -131,6 +131,7 @@ class GenerationRequest:
             from hyperinfer.gateway.server_tools import serve_with_tools
 
             return await serve_with_tools(self, self.activation, candidate)
+        # openai_compatible is no ingress's native kind: never passthrough (README, "The catalog").
         native = candidate.provider.kind is ingress.native
         # Decoded before reserving: a request the translation refuses costs no DynamoDB round trip.
         ir_request = None if native else self.decoded()
