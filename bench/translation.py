@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "layers" / "hyperinfer"))
 
 from hyperinfer.accounts.pricing import cost_micro_usd, usd  # noqa: E402
-from hyperinfer.catalog import Pricing, ProviderKind  # noqa: E402
+from hyperinfer.catalog import Pricing, ProviderKind, load_catalog  # noqa: E402
 from hyperinfer.formats.view import View  # noqa: E402
 from hyperinfer.gateway.ingress import ANTHROPIC_MESSAGES, CHAT_COMPLETIONS, RESPONSES, Ingress  # noqa: E402
 from hyperinfer.gateway.passthrough import FLAVOURS, upstream_body  # noqa: E402
@@ -47,6 +47,7 @@ from hyperinfer.ir.accumulate import Accumulator  # noqa: E402
 from hyperinfer.ir.usage import Usage  # noqa: E402
 from hyperinfer.local.fakes import anthropic as fake_anthropic  # noqa: E402
 from hyperinfer.local.fakes import openai_chat as fake_chat  # noqa: E402
+from hyperinfer.local.fakes import openai_compatible as fake_compatible  # noqa: E402
 from hyperinfer.local.fakes import openai_responses as fake_responses  # noqa: E402
 from hyperinfer.local.fakes.server import REPLY_WORDS  # noqa: E402
 from hyperinfer.providers.sse import SSEDecoder, SSEEvent  # noqa: E402
@@ -58,7 +59,14 @@ STREAM_SECONDS = 1.0  # per pair: repeat the whole stream for about this long
 ANSWER_WORDS = 400
 THINKING_WORDS = 150
 INGRESSES = (CHAT_COMPLETIONS, RESPONSES, ANTHROPIC_MESSAGES)
-KINDS = (ProviderKind.OPENAI_CHAT, ProviderKind.OPENAI_RESPONSES, ProviderKind.ANTHROPIC)
+KINDS = (
+    ProviderKind.OPENAI_CHAT,
+    ProviderKind.OPENAI_RESPONSES,
+    ProviderKind.ANTHROPIC,
+    ProviderKind.OPENAI_COMPATIBLE,
+)
+# openai_compatible is measured with the catalog's DeepSeek options (the most that kind reshapes).
+DEEPSEEK = load_catalog(REPO / "providers.yaml").providers["deepseek"].compat
 PRICING = Pricing.model_validate(
     {"prompt": "3", "completion": "15", "cached_prompt": "0.3", "cache_write": "3.75", "cache_write_1h": "6"}
 )
@@ -298,6 +306,10 @@ class ResponsesAnswer(fake_responses.Answer):
 
 def provider_answer(kind: ProviderKind, body: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
     """The non-streamed answer and the stream frames for one provider request body."""
+    if kind is ProviderKind.OPENAI_COMPATIBLE:  # DeepSeek's shape: reasoning_content, its usage
+        compatible = fake_compatible.CompatAnswer(body, OPTS, "deepseek")
+        compatible.text, compatible.thinking = ANSWER, THINKING
+        return compatible.completion(), compatible.frames()
     if kind is ProviderKind.OPENAI_CHAT:
         chat = fake_chat.Answer(body, OPTS)
         chat.text = ANSWER
@@ -387,17 +399,26 @@ def view_for(ingress: Ingress) -> View:
     return View(f"{ingress.id_prefix}bench0123456789", "bench/model", int(time.time()), cost)
 
 
-def target(stream: bool) -> Target:
-    return Target(upstream_model="upstream-model", max_output_tokens=8192, stream=stream, reasoning=True)
+def target(stream: bool, kind: ProviderKind) -> Target:
+    compat = DEEPSEEK if kind is ProviderKind.OPENAI_COMPATIBLE else None
+    return Target("upstream-model", max_output_tokens=8192, stream=stream, reasoning=True, compat=compat)
+
+
+def adapter(kind: ProviderKind) -> Any:
+    if kind is ProviderKind.OPENAI_COMPATIBLE:  # not in the pipeline's table of kinds yet
+        from hyperinfer.providers.openai_compatible import ADAPTER
+
+        return ADAPTER
+    return upstream_for(kind)
 
 
 def translated(ingress: Ingress, kind: ProviderKind) -> Row:
-    upstream = upstream_for(kind)
+    upstream = adapter(kind)
     payload = CLIENT_REQUESTS[ingress.name]()
     model = ingress.request_model
     view = view_for(ingress)
 
-    plain, streaming = target(stream=False), target(stream=True)
+    plain, streaming = target(False, kind), target(True, kind)
 
     def request_path() -> object:
         parsed = model.model_validate(payload)
@@ -509,7 +530,7 @@ def json_costs() -> list[str]:
     """For scale: what parsing and serialising the bodies costs, which every route pays."""
     bodies = [(f"{name} request", build()) for name, build in CLIENT_REQUESTS.items()]
     for kind in KINDS:
-        body = upstream_for(kind).encode_request(CHAT_COMPLETIONS.decode(_chat_parsed()), target(False)).body
+        body = adapter(kind).encode_request(CHAT_COMPLETIONS.decode(_chat_parsed()), target(False, kind)).body
         bodies.append((f"{kind.value} answer", provider_answer(kind, body)[0]))
     lines = []
     for name, body in bodies:
@@ -525,7 +546,7 @@ def _chat_parsed() -> Any:
 
 
 HEADER = (
-    f"{'ingress':<19}{'provider':<17}{'route':<12}{'req p50':>8}{'req p99':>8}{'resp p50':>9}{'resp p99':>9}"
+    f"{'ingress':<19}{'provider':<18}{'route':<12}{'req p50':>8}{'req p99':>8}{'resp p50':>9}{'resp p99':>9}"
     f"{'SSE in':>8}{'IR ev':>7}{'SSE in/s':>10}{'IR ev/s':>10}{'MB/s out':>9}"
 )
 
@@ -534,7 +555,7 @@ def line(row: Row) -> str:
     stream = row.stream
     ir_rate = f"{stream.ir / stream.seconds:>10,.0f}" if stream.ir else f"{'-':>10}"
     return (
-        f"{row.ingress:<19}{row.provider:<17}{row.route:<12}"
+        f"{row.ingress:<19}{row.provider:<18}{row.route:<12}"
         f"{row.request[0]:>8.0f}{row.request[1]:>8.0f}{row.response[0]:>9.0f}{row.response[1]:>9.0f}"
         f"{stream.sse:>8}{stream.ir or '-':>7}{stream.sse / stream.seconds:>10,.0f}{ir_rate}"
         f"{stream.out / stream.seconds / 1e6:>9.1f}"

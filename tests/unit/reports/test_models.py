@@ -236,3 +236,36 @@ def test_an_unusable_idempotency_key_is_refused_by_name(value: str) -> None:
 def test_an_absent_or_usable_idempotency_key_passes() -> None:
     assert check_idempotency_key(None) is None
     assert check_idempotency_key("k" * 255) == "k" * 255
+
+
+# Ranges: what is acknowledged can be stored and reads back as sent.
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("requestedAt", 1e200),
+        ("receivedAt", -1e30),
+        ("requestedAt", 253_402_300_800_000),
+        ("statusCode", 10**40),
+        ("statusCode", -1),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["openai", "anthropic"])
+def test_numbers_outside_what_is_stored_exactly_are_refused_by_name(
+    fmt: ReportFormat, field: str, value: Any
+) -> None:
+    body = openai_report(**{field: value}) if fmt == "openai" else anthropic_report(**{field: value})
+    assert rejected(fmt, body).param == field
+
+
+def test_times_at_the_ends_of_the_range_read_back_exactly() -> None:
+    for millis in (253_402_300_799_999, -62_135_596_800_000, 0, 123):
+        assert record("openai", openai_report(requestedAt=millis, receivedAt=millis)).requested_at == millis
+
+
+@pytest.mark.parametrize("fmt", ["openai", "anthropic"])
+def test_metadata_too_large_for_the_item_is_refused_by_name(fmt: ReportFormat) -> None:
+    tags = {f"k{n}": "v" * 1_000 for n in range(101)}
+    body = openai_report(tags=tags) if fmt == "openai" else anthropic_report(metadata=tags)
+    assert rejected(fmt, body).param == ("reqPayload.metadata" if fmt == "openai" else "metadata")

@@ -195,7 +195,45 @@ def test_a_large_error_message_pushes_the_payloads_to_s3_too(settings: Settings,
     )
     store.put(crowded)
     [item] = items(settings, "RPT#ws_crowded")
-    assert "body_s3_key" in item and item["error_message"] == crowded.error_message
+    assert "body_s3_key" in item and "error_message" not in item  # it went with the payloads
     assert store.get("ws_crowded", crowded.report_id) == crowded.model_copy(
         update={"body_s3_key": item["body_s3_key"]}
     )
+
+
+def test_an_error_message_larger_than_an_item_is_stored_in_s3_and_reads_back(
+    settings: Settings, store: ReportStore
+) -> None:
+    huge = record(workspace_id="ws_huge_error", req_payload={"model": "m"}, error_message="é" * 450_000)
+    assert store.put(huge) is True
+    [item] = items(settings, "RPT#ws_huge_error")
+    assert "error_message" not in item and "body" not in item
+    assert store.get("ws_huge_error", huge.report_id) == huge.model_copy(
+        update={"body_s3_key": item["body_s3_key"]}
+    )
+
+
+@pytest.mark.parametrize(
+    ("workspace", "metadata"),
+    [
+        ("ws_meta_s", {"S": "\U0001f600 non-BMP \U0001d11e"}),
+        ("ws_meta_types", {"M": "x", "N": "1", "L": "[]", "NULL": "true", "BOOL": "false", "SS": "a"}),
+        ("ws_meta_odd", {"": "empty key", "a.b": "#c", ":v": "x"}),
+    ],
+)
+def test_metadata_keys_that_look_like_dynamodb_types_read_back_and_filter(
+    settings: Settings, store: ReportStore, workspace: str, metadata: dict[str, str]
+) -> None:
+    stored = [record(workspace_id=workspace, metadata=metadata), record(workspace_id=workspace)]
+    for one in stored:
+        store.put(one)
+    first = store.query(workspace, limit=1)
+    assert first.next_cursor is not None
+    second = store.query(workspace, limit=1, cursor=first.next_cursor)
+    assert {r.report_id: r.metadata for r in first.records + second.records} == {
+        r.report_id: r.metadata for r in stored
+    }
+    name, value = next(iter(metadata.items()))
+    assert [r.report_id for r in store.query(workspace, metadata={name: value}).records] == [
+        stored[0].report_id
+    ]

@@ -39,5 +39,12 @@ def test_a_closed_range_is_one_between_with_until_exclusive() -> None:
 
 def test_metadata_names_are_placeholders_so_any_key_is_safe() -> None:
     args = query_args(metadata={"a.b": "1", "size": "2"})
-    assert args["FilterExpression"] == "#m.#k0 = :v0 AND #m.#k1 = :v1"
-    assert args["ExpressionAttributeNames"] == {"#m": "metadata", "#k0": "a.b", "#k1": "size"}
+    # Keys are stored behind "=" (so none reads as a DynamoDB type name); items from before, bare.
+    assert args["FilterExpression"] == "(#m.#k0 = :v0 OR #m.#o0 = :v0) AND (#m.#k1 = :v1 OR #m.#o1 = :v1)"
+    assert args["ExpressionAttributeNames"] == {
+        "#m": "metadata",
+        "#k0": "=a.b",
+        "#o0": "a.b",
+        "#k1": "=size",
+        "#o1": "size",
+    }

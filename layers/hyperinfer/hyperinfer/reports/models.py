@@ -47,14 +47,24 @@ from hyperinfer.reports.records import ReportRecord
 
 MAX_IDEMPOTENCY_KEY = 255
 
-Millis = Annotated[float, Strict(), AllowInfNan(False), Field(description="Unix timestamp in milliseconds.")]
+# Years 1 to 9999: every such time is a float-exact integer (below 2**53) and a DynamoDB number, so
+# what is stored reads back as sent (1e200 would be acknowledged and then fail in the consumer).
+MAX_MILLIS = 253_402_300_799_999
+MAX_METADATA_BYTES = 100_000  # keys and values, UTF-8: the item keeps them, next to 350 KB of body
+
+Millis = Annotated[
+    float,
+    Strict(),
+    AllowInfNan(False),
+    Field(ge=-62_135_596_800_000, le=MAX_MILLIS, description="Unix timestamp in milliseconds."),
+]
 
 
 def _whole(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-StatusCode = Annotated[StrictInt, BeforeValidator(_whole)]
+StatusCode = Annotated[StrictInt, BeforeValidator(_whole), Field(ge=0, le=999)]
 
 
 def _json_object(value: Any) -> Any:
@@ -162,10 +172,19 @@ _MODELS: dict[ReportFormat, type[OpenAIReport] | type[AnthropicReport]] = {
 def validate_report(fmt: ReportFormat, body: dict[str, Any]) -> OpenAIReport | AnthropicReport:
     """The body checked against its seed; a GatewayError (invalid_request) names the first bad field."""
     try:
-        return _MODELS[fmt].model_validate(body)
+        report = _MODELS[fmt].model_validate(body)
     except ValidationError as error:
         message, param = describe(error)
         raise GatewayError(ErrorCode.INVALID_REQUEST, message, param=param or None) from None
+    metadata = report.merged_metadata()
+    if sum(len(k.encode()) + len(v.encode()) for k, v in metadata.items()) > MAX_METADATA_BYTES:
+        field = "metadata" if fmt == "anthropic" else "reqPayload.metadata"
+        raise GatewayError(
+            ErrorCode.INVALID_REQUEST,
+            f"{field}: metadata (with tags) exceeds {MAX_METADATA_BYTES} bytes.",
+            param=field,
+        )
+    return report
 
 
 def to_record(

@@ -8,8 +8,11 @@ The guard's key does not depend on time, so a redelivered message, or a client's
 ``received_at`` differs, cancels the transaction: already stored, a success, never a duplicate.
 
 Payloads (``req_payload`` and ``resp_payload``) are kept as one JSON string; when the item would
-exceed ``records.ITEM_BODY_LIMIT`` bytes they go to S3 (``bodies/<ws>/<report_id>.json``) and
-the item keeps ``body_s3_key``. Reading re-inflates them, so callers always see whole records.
+exceed ``records.ITEM_BODY_LIMIT`` bytes they go to S3 (``bodies/<ws>/<report_id>.json``), with the
+error message (which can be as large), and the item keeps ``body_s3_key``. Reading re-inflates them,
+so callers always see whole records. Metadata stays in the item (queries filter on it), bounded at
+ingest (``models.MAX_METADATA_BYTES``); each key is stored behind ``META_PREFIX``, so no key a client
+picks (``S``, ``M``, an empty one) can be read as a DynamoDB type name.
 """
 
 from __future__ import annotations
@@ -59,9 +62,23 @@ def decode_cursor(cursor: str) -> str:
     return sk
 
 
-def _body_json(record: ReportRecord) -> str:
+META_PREFIX = "="
+
+
+def _body_json(record: ReportRecord, *, with_error: bool = False) -> str:
     payloads = {"req_payload": record.req_payload, "resp_payload": record.resp_payload}
+    if with_error:
+        payloads["error_message"] = record.error_message
     return json.dumps(payloads, separators=(",", ":"), ensure_ascii=False)
+
+
+def _stored_metadata(metadata: Mapping[str, str]) -> dict[str, str]:
+    return {META_PREFIX + name: value for name, value in metadata.items()}
+
+
+def _read_metadata(stored: Mapping[str, Any]) -> dict[str, Any]:
+    # Items written before the prefix keep their keys as they were.
+    return {name.removeprefix(META_PREFIX): value for name, value in stored.items()}
 
 
 class ReportStore:
@@ -118,11 +135,13 @@ class ReportStore:
     def _item(self, record: ReportRecord) -> dict[str, Any]:
         pk, sk = record_key(record.workspace_id, record.received_at, record.report_id)
         values = record.model_dump(exclude={"req_payload", "resp_payload", "body_s3_key"})
+        values["metadata"] = _stored_metadata(record.metadata)
         body = _body_json(record)
         # The rest of the item (metadata, error message) counts against DynamoDB's 400 KB as well.
         rest = len(json.dumps(values, ensure_ascii=False).encode())
         if len(body.encode()) + rest > ITEM_BODY_LIMIT:
-            values["body_s3_key"] = self._put_body(record, body)
+            values["body_s3_key"] = self._put_body(record, _body_json(record, with_error=True))
+            values.pop("error_message")
         else:
             values["body"] = body
         return {"pk": pk, "sk": sk, **values}
@@ -225,9 +244,13 @@ class ReportStore:
             values[":hi"] = f"{max(until, 0):013d}"
         filters = []
         for n, (name, value) in enumerate(sorted(metadata.items())):
-            names["#m"], names[f"#k{n}"] = "metadata", name
+            names["#m"], names[f"#k{n}"] = "metadata", META_PREFIX + name
             values[f":v{n}"] = value
-            filters.append(f"#m.#k{n} = :v{n}")
+            match = f"#m.#k{n} = :v{n}"
+            if name:  # also the unprefixed key, as items written before the prefix hold it
+                names[f"#o{n}"] = name
+                match = f"({match} OR #m.#o{n} = :v{n})"
+            filters.append(match)
         kwargs: dict[str, Any] = {
             "TableName": self.table,
             "KeyConditionExpression": condition,
@@ -246,5 +269,7 @@ class ReportStore:
             got = self.s3.get_object(Bucket=self.bucket, Key=values["body_s3_key"])
             body = got["Body"].read().decode()
         payloads = json.loads(body) if body is not None else {}
+        if isinstance(values.get("metadata"), dict):
+            values["metadata"] = _read_metadata(values["metadata"])
         fields = {k: v for k, v in values.items() if k in ReportRecord.model_fields}
         return ReportRecord.model_validate({**fields, **payloads})

@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields
 from typing import Any, get_args
 
+from hyperinfer import json_guard
 from hyperinfer.accounts.ddb import error_code, from_item, key, to_item
 from hyperinfer.errors import GatewayError
 from hyperinfer.reports.layout import errors_key, parse_upload_key, status_key, upload_key
@@ -61,11 +62,15 @@ def parse_line(raw: bytes, *, max_bytes: int) -> tuple[ReportFormat, Any]:
     if len(raw) > max_bytes:
         raise LineError(f"the line is {len(raw)} bytes; a report may be at most {max_bytes}")
     try:
-        value = json.loads(raw, parse_constant=_not_json)
+        value = json_guard.loads(raw, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError) as error:
         raise LineError(f"not valid JSON: {error}") from None
+    except GatewayError as error:  # nested too deep to parse
+        raise LineError(error.message, error.param) from None
     if not isinstance(value, dict):
         raise LineError("must be a JSON object")
+    if (problem := json_guard.find_problem(value)) is not None:
+        raise LineError(problem.message, problem.param)
     fmt = value.pop("format", "openai")
     if fmt not in FORMATS:
         raise LineError(f"format: must be one of {', '.join(map(json.dumps, FORMATS))}", "format")

@@ -10,7 +10,7 @@ from typing import Any
 from hyperinfer.ir.events import Event
 from hyperinfer.providers.openai_chat.stream import StreamDecoder as OpenAIStreamDecoder
 from hyperinfer.providers.openai_compatible.options import options_of
-from hyperinfer.providers.openai_compatible.shape import reshape_chunk
+from hyperinfer.providers.openai_compatible.shape import ChunkShaper
 from hyperinfer.providers.sse import SSEEvent
 
 
@@ -19,10 +19,9 @@ class StreamDecoder(OpenAIStreamDecoder):
 
     def __init__(self, hints: Any = None, secrets: Iterable[str] = ()) -> None:
         super().__init__(hints, secrets)
-        self._options = options_of(hints)
+        self._shape = ChunkShaper(options_of(hints))
 
     def feed(self, event: SSEEvent) -> list[Event]:
-        data = event.data.strip()
-        if self._done or data == "[DONE]" or not data:
+        if self._done or event.data == "[DONE]":
             return super().feed(event)
-        return self.feed_payload(reshape_chunk(json.loads(data), self._options), event.data)
+        return self.feed_payload(self._shape(json.loads(event.data)), event.data)
