@@ -17,8 +17,7 @@ from hyperinfer.local.emulator import Emulator, use_fake_credentials
 def clients(emulator: Emulator, service: str) -> tuple[Any, Any]:
     use_fake_credentials()
     credentials = aws_json.Credentials("testing", "testing")  # moto accepts any
-    lean = aws_json.JsonClient(
-        aws_json.SERVICES[service],
+    lean = aws_json.CLIENTS[service](
         region="us-east-1",
         credentials=credentials,
         endpoint_url=emulator.endpoint_url,

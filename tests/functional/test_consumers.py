@@ -241,7 +241,9 @@ def test_a_poison_message_reaches_the_dlq_and_redrive_brings_it_back(
     assert receives == 6  # 1 + 5 deliveries of the poison (maxReceiveCount 5)
 
     aws.s3(settings).put_object(
-        Bucket=settings.report_bucket_name, Key="inbound/ws_q/missing.json", Body=json.dumps(openai_report())
+        Bucket=settings.report_bucket_name,
+        Key="inbound/ws_q/missing.json",
+        Body=json.dumps(openai_report()).encode(),
     )
     monkeypatch.setenv("HYPERINFER_REPORT_QUEUE_NAME", settings.report_queue_name)
     assert main(["reports", "redrive", "--endpoint-url", str(settings.aws_endpoint_url)]) == 0

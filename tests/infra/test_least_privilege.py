@@ -25,10 +25,11 @@ class Expect:
     uploads_queue: str | None = None
     bucket: str | None = None
     secrets: frozenset[str] = field(default_factory=frozenset)
+    bedrock: bool = False  # invokes the catalog's Bedrock models (the functions calling providers)
 
 
 PROVIDER_KEYS, INTERNAL_TOKEN = "provider_keys", "internal_token"
-GENERATE = Expect(table=RW, secrets=frozenset({PROVIDER_KEYS}))
+GENERATE = Expect(table=RW, secrets=frozenset({PROVIDER_KEYS}), bedrock=True)
 REPORT_INTAKE = Expect(table=R, reports_queue=W, bucket=W)
 EXPECTED: dict[str, Expect] = {
     "chat_completions": GENERATE,
@@ -53,6 +54,8 @@ EXPECTED: dict[str, Expect] = {
 TABLE_WRITES = {"dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:UpdateItem"}
 TABLE_READS = {"dynamodb:GetItem", "dynamodb:Query"}
 CONSUMING = {"sqs:ReceiveMessage", "sqs:DeleteMessage"}
+TRACING = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+BEDROCK = {"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"}
 
 
 def test_every_function_has_an_expectation() -> None:
@@ -140,8 +143,10 @@ def test_the_function_policy_reaches_exactly_what_it_touches(resources: Resource
     assert readable == expect.secrets
     for secret in readable:
         assert reach[secret] == {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
-    # Whatever names no resource is tracing's (X-Ray takes no resource-level permissions).
-    assert reach.get("*", set()) <= {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+    # Whatever names none of the stack's resources: tracing's (X-Ray takes no resource-level
+    # permissions) and, for the functions calling providers, the catalog's Bedrock models.
+    elsewhere = reach.get("*", set())
+    assert elsewhere - TRACING == (BEDROCK if expect.bedrock else set())
 
 
 VARIABLES = {

@@ -14,7 +14,7 @@ from pathlib import Path
 import anthropic
 import pytest
 from hyperinfer.catalog import ProviderKind, load_catalog
-from hyperinfer.gateway.upstreams import PACKAGES
+from hyperinfer.gateway.adapters import PACKAGES
 from hyperinfer.local.emulator import free_port
 from hyperinfer.local.fakes.server import REPLY_WORDS
 

@@ -7,7 +7,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -24,6 +24,9 @@ from hyperinfer.settings import Settings
 
 from tests.integration.conftest import DEV_KEY, MAX_BODY, Gateway
 from tests.unit.reports.payloads import CHAT_REQUEST, CHAT_RESPONSE, anthropic_report, encoded, openai_report
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.literals import QueueAttributeNameType
 
 OTHER_WORKSPACE = "ws_report_other"
 STORED_WITHIN = 20.0  # seconds for the dev poller to consume and store a report
@@ -85,7 +88,10 @@ def queue_drained(settings: Settings) -> None:
     """Until the report queue holds nothing, in flight or waiting: every message was consumed."""
     sqs = aws.sqs(settings)
     url = sqs.get_queue_url(QueueName=settings.report_queue_name)["QueueUrl"]
-    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    names: list[QueueAttributeNameType] = [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+    ]
     deadline = time.monotonic() + STORED_WITHIN
     while time.monotonic() < deadline:
         attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]

@@ -4,35 +4,38 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotoCredentials
-from hyperinfer.accounts.ddb import deserialize, error_code, from_item, serialize, to_item
+from hyperinfer.accounts.ddb import deserialize, error_code, from_item, serialize, to_item, transaction_token
 from hyperinfer.aws_json import (
     DYNAMODB,
-    SECRETS_MANAGER,
     AwsError,
     Credentials,
+    DynamoDBClient,
     JsonClient,
+    SecretsManagerClient,
     default_endpoint,
-    operation_name,
 )
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.support import Recorder
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
 CREDENTIALS = Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "session-token-example")
 
 
-def client_with(recorder: Recorder, service: Any = DYNAMODB) -> tuple[JsonClient, list[float]]:
+def client_with(recorder: Recorder, kind: type[JsonClient] = DynamoDBClient) -> tuple[Any, list[float]]:
     slept: list[float] = []
     http = httpx.Client(transport=httpx.MockTransport(recorder))
-    client = JsonClient(service, region="eu-west-1", credentials=CREDENTIALS, http=http, sleep=slept.append)
+    client = kind(region="eu-west-1", credentials=CREDENTIALS, http=http, sleep=slept.append)
     return client, slept
 
 
@@ -51,7 +54,7 @@ def test_a_call_is_a_json_post_naming_its_operation_and_returns_the_parsed_answe
 
 def test_the_signature_is_the_one_botocore_computes_for_the_same_request() -> None:
     recorder = Recorder(httpx.Response(200, json={}))
-    client, _ = client_with(recorder, SECRETS_MANAGER)
+    client, _ = client_with(recorder, SecretsManagerClient)
     client.get_secret_value(SecretId="hyperinfer/prod/provider-keys")
     [request] = recorder.requests
     authorization = request.headers["authorization"]
@@ -114,9 +117,17 @@ def test_a_read_timeout_is_not_retried_because_the_write_may_have_happened() -> 
     assert len(recorder.requests) == 1
 
 
+def test_an_operation_not_named_is_an_attribute_error_and_sends_nothing() -> None:
+    recorder = Recorder(httpx.Response(200, json={}))
+    client, _ = client_with(recorder)
+    with pytest.raises(AttributeError, match="get_itme"):
+        client.get_itme(TableName="t", Key={})
+    with pytest.raises(AttributeError):
+        client.delete_table(TableName="t")  # a real DynamoDB operation, but not one we use
+    assert recorder.requests == []
+
+
 def test_names_and_endpoints() -> None:
-    assert operation_name("transact_write_items") == "TransactWriteItems"
-    assert operation_name("get_queue_url") == "GetQueueUrl"
     assert default_endpoint(DYNAMODB, "cn-north-1") == "https://dynamodb.cn-north-1.amazonaws.com.cn"
     assert Credentials.from_environment({"AWS_ACCESS_KEY_ID": "a"}) is None
     pair = {"AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"}
@@ -149,3 +160,31 @@ def test_sets_numbers_and_refusals() -> None:
         serialize(1.5)
     with pytest.raises(TypeError, match="set"):
         serialize(set())
+
+
+# -- TransactWriteItems' ClientRequestToken ---------------------------------------------------
+
+PUT_A: TransactWriteItemTypeDef = {"Put": {"TableName": "t", "Item": {"pk": {"S": "R#1"}, "n": {"N": "100"}}}}
+PUT_B: TransactWriteItemTypeDef = {"Put": {"TableName": "t", "Item": {"pk": {"S": "R#1"}, "n": {"N": "101"}}}}
+
+
+def test_a_transaction_token_is_a_digest_of_what_the_transaction_is() -> None:
+    token = transaction_token("settle", [PUT_A])
+    assert len(token) <= 36 and token == transaction_token("settle", [PUT_A])
+    assert token != transaction_token("settle", [PUT_B])  # any value differs: another transaction
+    assert token != transaction_token("reserve", [PUT_A])
+    assert transaction_token("consolidate", [PUT_A], "n1") != transaction_token("consolidate", [PUT_A], "n2")
+
+
+def test_each_retry_of_a_transaction_resends_its_token() -> None:
+    throttled = {"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException"}
+    recorder = Recorder(
+        httpx.Response(400, json=throttled), httpx.Response(500, json={}), httpx.Response(200)
+    )
+    client, _ = client_with(recorder)
+    token = transaction_token("settle", [PUT_A])
+    client.transact_write_items(TransactItems=[PUT_A], ClientRequestToken=token)
+    sent = [json.loads(request.content) for request in recorder.requests]
+    assert len(sent) == 3 and all(
+        body == {"TransactItems": [PUT_A], "ClientRequestToken": token} for body in sent
+    )

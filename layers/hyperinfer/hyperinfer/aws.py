@@ -3,16 +3,23 @@
 DynamoDB, SQS and Secrets Manager go through ``aws_json.JsonClient``, and S3 through
 ``aws_s3.S3Client``, whenever credentials are in the environment (always on Lambda, and with the
 emulator's fakes locally): they cost milliseconds to create where boto3 costs ~0.3 s of cold start.
-Without them (a developer's profile or SSO session) boto3 resolves credentials itself.
+Without them (a developer's profile or SSO session) boto3 resolves credentials itself. Either way
+the factories below are typed as the lean clients: boto3's clients have the same methods with the
+same request and response shapes (the ``mypy-boto3-*`` stubs the lean ones are typed with), and
+``tests/functional/test_aws_clients.py`` proves the two answer alike against moto.
 """
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hyperinfer.settings import Settings
+
+if TYPE_CHECKING:
+    from hyperinfer.aws_json import DynamoDBClient, SecretsManagerClient, SQSClient
+    from hyperinfer.aws_s3 import S3Client
 
 CONNECT_TIMEOUT = 2.0
 READ_TIMEOUT = 5.0
@@ -24,9 +31,7 @@ def _client(service: str, region: str, endpoint_url: str | None) -> Any:
 
     credentials = aws_json.Credentials.from_environment(os.environ)
     if credentials is not None:
-        return aws_json.JsonClient(
-            aws_json.SERVICES[service], region=region, credentials=credentials, endpoint_url=endpoint_url
-        )
+        return aws_json.CLIENTS[service](region=region, credentials=credentials, endpoint_url=endpoint_url)
     return _boto3_client(service, region, endpoint_url)
 
 
@@ -44,21 +49,25 @@ def _boto3_client(service: str, region: str, endpoint_url: str | None) -> Any:
     )
 
 
-def dynamodb(settings: Settings) -> Any:
-    return _client("dynamodb", settings.aws_region, settings.aws_endpoint_url)
+def dynamodb(settings: Settings) -> DynamoDBClient:
+    client: DynamoDBClient = _client("dynamodb", settings.aws_region, settings.aws_endpoint_url)
+    return client
 
 
-def sqs(settings: Settings) -> Any:
-    return _client("sqs", settings.aws_region, settings.aws_endpoint_url)
+def sqs(settings: Settings) -> SQSClient:
+    client: SQSClient = _client("sqs", settings.aws_region, settings.aws_endpoint_url)
+    return client
 
 
-def secretsmanager(settings: Settings) -> Any:
-    return _client("secretsmanager", settings.aws_region, settings.aws_endpoint_url)
+def secretsmanager(settings: Settings) -> SecretsManagerClient:
+    client: SecretsManagerClient = _client("secretsmanager", settings.aws_region, settings.aws_endpoint_url)
+    return client
 
 
-def s3(settings: Settings) -> Any:
+def s3(settings: Settings) -> S3Client:
     """Object reads and writes and presigned upload POSTs (``aws_s3`` covers exactly those)."""
-    return _s3_client(settings.aws_region, settings.aws_endpoint_url)
+    client: S3Client = _s3_client(settings.aws_region, settings.aws_endpoint_url)
+    return client
 
 
 def s3_admin(settings: Settings) -> Any:

@@ -3,10 +3,13 @@
 Why not boto3 there: importing boto3 and building one client costs ~0.3 s on a cold Lambda here,
 more than the whole cold-start budget of a function. These three services speak plain JSON over
 HTTPS (``X-Amz-Target`` names the operation), so a signed httpx POST does the same call. The
-interface is boto3's (``client.get_item(TableName=..., Key=...)`` returns the parsed response;
-failures raise ``AwsError`` with boto3's ``error.response["Error"]["Code"]`` shape), so callers
-cannot tell the two apart and ``hyperinfer.aws`` can fall back to boto3 where credentials come
-from a profile rather than the environment. Signing is httpx-auth's SigV4.
+interface is boto3's for exactly the operations we use, one explicit method each (a misspelt
+operation is an AttributeError, never a signed call), typed with the ``mypy-boto3-*`` stubs'
+request and response TypedDicts, so mypy checks every call; failures raise ``AwsError`` with
+boto3's ``error.response["Error"]["Code"]`` shape. Callers cannot tell the two apart, and
+``hyperinfer.aws`` can fall back to boto3 where credentials come from a profile rather than the
+environment. Signing is httpx-auth's SigV4. The stubs are a development dependency, imported only
+by the type checker: the layer does not ship them.
 """
 
 from __future__ import annotations
@@ -16,11 +19,16 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Unpack, cast
 
 import httpx
 
 from hyperinfer.tls import client_context
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import type_defs as ddb
+    from mypy_boto3_secretsmanager import type_defs as sm
+    from mypy_boto3_sqs import type_defs as sqs
 
 # Server-side refusals worth another attempt (botocore's "standard" retry set for these services).
 RETRYABLE_CODES = frozenset(
@@ -98,22 +106,19 @@ def error_code_of(body: Mapping[str, Any]) -> str:
     return raw.rsplit("#", 1)[-1]
 
 
-def operation_name(method: str) -> str:
-    """boto3's ``transact_write_items`` -> the API's ``TransactWriteItems``."""
-    return "".join(part[:1].upper() + part[1:] for part in method.split("_"))
-
-
 def default_endpoint(service: Service, region: str) -> str:
     suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
     return f"https://{service.signing_name}.{region}.{suffix}"
 
 
 class JsonClient:
-    """One service in one region; thread-safe (the web layer calls it from a thread pool)."""
+    """One service in one region; thread-safe (the web layer calls it from a thread pool).
+    The subclasses below name the operations; ``call`` is what each of them sends."""
+
+    service: Service
 
     def __init__(
         self,
-        service: Service,
         *,
         region: str,
         credentials: Credentials,
@@ -123,7 +128,7 @@ class JsonClient:
     ) -> None:
         from httpx_auth import AWS4Auth
 
-        self.service = service
+        service = self.service
         self.region = region
         self.url = (endpoint_url or default_endpoint(service, region)).rstrip("/") + "/"
         self._auth = AWS4Auth(
@@ -136,18 +141,7 @@ class JsonClient:
         self.http = http or httpx.Client(timeout=httpx.Timeout(5.0, connect=2.0), verify=client_context())
         self._sleep = sleep
 
-    def __getattr__(self, method: str) -> Callable[..., dict[str, Any]]:
-        if method.startswith("_"):
-            raise AttributeError(method)
-        operation = operation_name(method)
-
-        def call(**params: Any) -> dict[str, Any]:
-            return self.call(operation, params)
-
-        call.__name__ = method
-        return call
-
-    def call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    def call(self, operation: str, params: Mapping[str, Any]) -> Any:
         body = json.dumps(params, separators=(",", ":")).encode()
         headers = {
             "Content-Type": f"application/x-amz-json-{self.service.json_version}",
@@ -163,6 +157,113 @@ class JsonClient:
 
     def close(self) -> None:
         self.http.close()
+
+
+class DynamoDBClient(JsonClient):
+    service = DYNAMODB
+
+    def get_item(self, **params: Unpack[ddb.GetItemInputTypeDef]) -> ddb.GetItemOutputTypeDef:
+        return cast("ddb.GetItemOutputTypeDef", self.call("GetItem", params))
+
+    def put_item(self, **params: Unpack[ddb.PutItemInputTypeDef]) -> ddb.PutItemOutputTypeDef:
+        return cast("ddb.PutItemOutputTypeDef", self.call("PutItem", params))
+
+    def update_item(self, **params: Unpack[ddb.UpdateItemInputTypeDef]) -> ddb.UpdateItemOutputTypeDef:
+        return cast("ddb.UpdateItemOutputTypeDef", self.call("UpdateItem", params))
+
+    def delete_item(self, **params: Unpack[ddb.DeleteItemInputTypeDef]) -> ddb.DeleteItemOutputTypeDef:
+        return cast("ddb.DeleteItemOutputTypeDef", self.call("DeleteItem", params))
+
+    def query(self, **params: Unpack[ddb.QueryInputTypeDef]) -> ddb.QueryOutputTypeDef:
+        return cast("ddb.QueryOutputTypeDef", self.call("Query", params))
+
+    def scan(self, **params: Unpack[ddb.ScanInputTypeDef]) -> ddb.ScanOutputTypeDef:
+        return cast("ddb.ScanOutputTypeDef", self.call("Scan", params))
+
+    def transact_write_items(
+        self, **params: Unpack[ddb.TransactWriteItemsInputTypeDef]
+    ) -> ddb.TransactWriteItemsOutputTypeDef:
+        """Pass a ``ClientRequestToken`` (``accounts.ddb.transaction_token``): the retries below
+        then resend one token, and DynamoDB applies a transaction it already applied only once."""
+        return cast("ddb.TransactWriteItemsOutputTypeDef", self.call("TransactWriteItems", params))
+
+    def describe_table(
+        self, **params: Unpack[ddb.DescribeTableInputTypeDef]
+    ) -> ddb.DescribeTableOutputTypeDef:
+        return cast("ddb.DescribeTableOutputTypeDef", self.call("DescribeTable", params))
+
+    def create_table(self, **params: Unpack[ddb.CreateTableInputTypeDef]) -> ddb.CreateTableOutputTypeDef:
+        return cast("ddb.CreateTableOutputTypeDef", self.call("CreateTable", params))
+
+    def list_tables(self, **params: Unpack[ddb.ListTablesInputTypeDef]) -> ddb.ListTablesOutputTypeDef:
+        return cast("ddb.ListTablesOutputTypeDef", self.call("ListTables", params))
+
+
+class SQSClient(JsonClient):
+    service = SQS
+
+    def get_queue_url(self, **params: Unpack[sqs.GetQueueUrlRequestTypeDef]) -> sqs.GetQueueUrlResultTypeDef:
+        return cast("sqs.GetQueueUrlResultTypeDef", self.call("GetQueueUrl", params))
+
+    def create_queue(self, **params: Unpack[sqs.CreateQueueRequestTypeDef]) -> sqs.CreateQueueResultTypeDef:
+        return cast("sqs.CreateQueueResultTypeDef", self.call("CreateQueue", params))
+
+    def get_queue_attributes(
+        self, **params: Unpack[sqs.GetQueueAttributesRequestTypeDef]
+    ) -> sqs.GetQueueAttributesResultTypeDef:
+        return cast("sqs.GetQueueAttributesResultTypeDef", self.call("GetQueueAttributes", params))
+
+    def send_message(self, **params: Unpack[sqs.SendMessageRequestTypeDef]) -> sqs.SendMessageResultTypeDef:
+        return cast("sqs.SendMessageResultTypeDef", self.call("SendMessage", params))
+
+    def send_message_batch(
+        self, **params: Unpack[sqs.SendMessageBatchRequestTypeDef]
+    ) -> sqs.SendMessageBatchResultTypeDef:
+        return cast("sqs.SendMessageBatchResultTypeDef", self.call("SendMessageBatch", params))
+
+    def receive_message(
+        self, **params: Unpack[sqs.ReceiveMessageRequestTypeDef]
+    ) -> sqs.ReceiveMessageResultTypeDef:
+        return cast("sqs.ReceiveMessageResultTypeDef", self.call("ReceiveMessage", params))
+
+    def delete_message(self, **params: Unpack[sqs.DeleteMessageRequestTypeDef]) -> None:
+        self.call("DeleteMessage", params)
+
+    def delete_message_batch(
+        self, **params: Unpack[sqs.DeleteMessageBatchRequestTypeDef]
+    ) -> sqs.DeleteMessageBatchResultTypeDef:
+        return cast("sqs.DeleteMessageBatchResultTypeDef", self.call("DeleteMessageBatch", params))
+
+
+class SecretsManagerClient(JsonClient):
+    service = SECRETS_MANAGER
+
+    def get_secret_value(
+        self, **params: Unpack[sm.GetSecretValueRequestTypeDef]
+    ) -> sm.GetSecretValueResponseTypeDef:
+        return cast("sm.GetSecretValueResponseTypeDef", self.call("GetSecretValue", params))
+
+    def create_secret(
+        self, **params: Unpack[sm.CreateSecretRequestTypeDef]
+    ) -> sm.CreateSecretResponseTypeDef:
+        return cast("sm.CreateSecretResponseTypeDef", self.call("CreateSecret", params))
+
+    def delete_secret(
+        self, **params: Unpack[sm.DeleteSecretRequestTypeDef]
+    ) -> sm.DeleteSecretResponseTypeDef:
+        return cast("sm.DeleteSecretResponseTypeDef", self.call("DeleteSecret", params))
+
+    def put_secret_value(
+        self, **params: Unpack[sm.PutSecretValueRequestTypeDef]
+    ) -> sm.PutSecretValueResponseTypeDef:
+        return cast("sm.PutSecretValueResponseTypeDef", self.call("PutSecretValue", params))
+
+
+CLIENTS: dict[str, type[JsonClient]] = {
+    "dynamodb": DynamoDBClient,
+    "sqs": SQSClient,
+    "secretsmanager": SecretsManagerClient,
+}
 
 
 def _payload(response: httpx.Response) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import quote
 
 import httpx
@@ -30,6 +30,28 @@ from hyperinfer.tls import client_context
 RETRYABLE_CODES = frozenset({"SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout"})
 ALGORITHM = "AWS4-HMAC-SHA256"
 _XML_FIELD = re.compile(r"<(Code|Message)>(.*?)</\1>", re.DOTALL)
+
+
+class ObjectMetadata(TypedDict):
+    """What head_object answers (boto3's names, for the fields the reporting code reads)."""
+
+    ContentLength: int
+    ContentType: str | None
+    ETag: str | None
+    LastModified: dt.datetime | None
+
+
+class GetObjectOutput(ObjectMetadata):
+    Body: Body
+
+
+class PutObjectOutput(TypedDict):
+    ETag: str | None
+
+
+class PresignedPost(TypedDict):
+    url: str
+    fields: dict[str, str]
 
 
 class Body:
@@ -87,11 +109,11 @@ class S3Client:
 
     # -- objects ---------------------------------------------------------------------------------
 
-    def get_object(self, *, Bucket: str, Key: str) -> dict[str, Any]:
+    def get_object(self, *, Bucket: str, Key: str) -> GetObjectOutput:
         response = self._send("GetObject", "GET", self.object_url(Bucket, Key), stream=True)
         return {**_metadata(response), "Body": Body(response)}
 
-    def head_object(self, *, Bucket: str, Key: str) -> dict[str, Any]:
+    def head_object(self, *, Bucket: str, Key: str) -> ObjectMetadata:
         return _metadata(self._send("HeadObject", "HEAD", self.object_url(Bucket, Key)))
 
     def put_object(
@@ -102,7 +124,7 @@ class S3Client:
         Body: bytes,
         ContentType: str | None = None,
         IfNoneMatch: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> PutObjectOutput:
         headers = {"Content-Type": ContentType or "binary/octet-stream"}
         if IfNoneMatch is not None:
             headers["If-None-Match"] = IfNoneMatch
@@ -139,7 +161,7 @@ class S3Client:
         Fields: Mapping[str, str] | None = None,
         Conditions: Sequence[Any] | None = None,
         ExpiresIn: int = 3600,
-    ) -> dict[str, Any]:
+    ) -> PresignedPost:
         """A browser-style upload form for one key, signed with SigV4; the policy lists, in
         boto3's order, the caller's conditions, the bucket, the key and the signing fields."""
         now = self._clock()
@@ -182,7 +204,7 @@ def s3_error(operation: str, response: httpx.Response) -> AwsError:
     return AwsError(operation, response.status_code, {"code": code, "message": found.get("Message", "")})
 
 
-def _metadata(response: httpx.Response) -> dict[str, Any]:
+def _metadata(response: httpx.Response) -> ObjectMetadata:
     headers = response.headers
     modified = headers.get("Last-Modified")
     return {

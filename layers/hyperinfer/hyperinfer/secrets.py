@@ -14,10 +14,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hyperinfer.accounts.ddb import error_code
 from hyperinfer.errors import ErrorCode, GatewayError
+
+if TYPE_CHECKING:
+    from hyperinfer.aws_json import SecretsManagerClient
 
 log = logging.getLogger("hyperinfer")
 
@@ -56,7 +59,7 @@ class SecretCache:
         return value
 
 
-def secrets_manager_fetch(client: Any) -> Fetch:
+def secrets_manager_fetch(client: SecretsManagerClient) -> Fetch:
     def fetch(secret_id: str) -> str:
         try:
             answer = client.get_secret_value(SecretId=secret_id)

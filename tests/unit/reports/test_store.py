@@ -99,7 +99,8 @@ def test_a_transaction_cancelled_for_another_reason_is_raised_for_a_retry(
                 "TransactWriteItems",
             )
 
-    conflicted = ReportStore(Conflicting(), store.s3, settings.table_name, settings.report_bucket_name)
+    db: Any = Conflicting()  # answers only the one call put makes
+    conflicted = ReportStore(db, store.s3, settings.table_name, settings.report_bucket_name)
     with pytest.raises(ClientError):
         conflicted.put(record())
 

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import random
 import time
+import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hyperinfer.accounts.ddb import error_code, from_item, key, to_item
+from hyperinfer.accounts.ddb import error_code, from_item, key, to_item, transaction_token
 from hyperinfer.accounts.generations import Generation
 from hyperinfer.accounts.keys import ApiKey
 from hyperinfer.accounts.store import AccountStore, key_for_hash, shard_sk, slot_sk
 from hyperinfer.errors import ErrorCode, GatewayError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef, UpdateTypeDef
 
 OPEN_PARTITIONS = 8
 SWEEP_TTL_SECONDS = 7 * 24 * 3600  # a reservation item outlives any sweep delay
@@ -32,6 +36,10 @@ class Reservation:
     amount: int
     key_hash: str
     limited_key: bool  # the key has a spend limit: its committed total moves with this reservation
+    # Which of the request's holds this is (0, 1, ...: one per hold taken again within a request):
+    # two holds of one request may otherwise be identical transactions, and DynamoDB would apply
+    # the second as a replay of the first (ClientRequestToken).
+    hold: int = 0
 
 
 def _cancel_reasons(error: Exception) -> list[str]:
@@ -40,8 +48,8 @@ def _cancel_reasons(error: Exception) -> list[str]:
 
 
 def _update(table: str, item_key: dict[str, Any], expression: str, values: dict[str, Any],
-            condition: str | None = None) -> dict[str, Any]:  # fmt: skip
-    update: dict[str, Any] = {"TableName": table, "Key": item_key, "UpdateExpression": expression,
+            condition: str | None = None) -> TransactWriteItemTypeDef:  # fmt: skip
+    update: UpdateTypeDef = {"TableName": table, "Key": item_key, "UpdateExpression": expression,
                               "ExpressionAttributeValues": to_item(values)}  # fmt: skip
     if condition:
         update["ConditionExpression"] = condition
@@ -55,14 +63,33 @@ class Billing:
 
     # -- reserve ---------------------------------------------------------------------------------
 
-    def reserve(self, api_key: ApiKey, amount: int, request_id: str, *, about: dict[str, str]) -> Reservation:
+    def reserve(
+        self,
+        api_key: ApiKey,
+        amount: int,
+        request_id: str,
+        *,
+        about: dict[str, str],
+        hold: int = 0,
+    ) -> Reservation:
         """Hold `amount`. Balance shards and concurrency slots are tried in random order, so
-        concurrent requests spread out; `about` (model, ingress_format) is kept for the sweep."""
+        concurrent requests spread out; `about` (model, ingress_format) is kept for the sweep.
+        A request's later holds (another model after a failed call, a tool loop's next turn) are
+        numbered by `hold` (1, 2, ...) and not counted again against the key's per-minute rate,
+        which counts requests, not upstream calls."""
         n = self.store.shards
         funds, slots = random.sample(range(n), n), random.sample(range(n), n)
         f = s = consolidations = 0
         for _ in range(4 * n):
-            outcome = self._try(api_key, amount, request_id, shard=funds[f], slot=slots[s], about=about)
+            outcome = self._try(
+                api_key,
+                amount,
+                request_id,
+                shard=funds[f],
+                slot=slots[s],
+                about=about,
+                hold=hold,
+            )
             if isinstance(outcome, Reservation):
                 return outcome
             if outcome == "slot":
@@ -83,10 +110,11 @@ class Billing:
 
     def _try(
         self, api_key: ApiKey, amount: int, request_id: str, *, shard: int, slot: int, about: dict[str, str],
+        hold: int,
     ) -> Reservation | str:  # fmt: skip
         table, ws = self.store.table, api_key.workspace_id
         now = int(self.clock())
-        items: list[tuple[str, dict[str, Any]]] = [
+        items: list[tuple[str, TransactWriteItemTypeDef]] = [
             ("funds", _update(table, key(f"WS#{ws}", shard_sk(shard)), "SET balance = balance - :r",
                               {":r": amount}, "balance >= :r")),
             ("slot", _update(table, key(f"WS#{ws}", slot_sk(slot)), "SET inflight = inflight + :one",
@@ -99,7 +127,7 @@ class Billing:
             items.append(("key_limit", _update(
                 table, key_for_hash(api_key.key_hash), "SET committed = committed + :r",
                 {":r": amount, ":room": api_key.spend_limit - amount}, "committed <= :room")))  # fmt: skip
-        if api_key.rpm is not None:
+        if api_key.rpm is not None and hold == 0:
             minute = now // 60
             items.append(("rate", _update(
                 table, key(f"RPM#{api_key.key_hash}", str(minute)),
@@ -123,10 +151,14 @@ class Billing:
             "expires_at": now + SWEEP_TTL_SECONDS,
             "gsi1pk": open_key,
             "gsi1sk": f"{now:012d}#{request_id}",
+            "hold": hold,
         }
         items.append(("reservation", {"Put": {"TableName": table, "Item": to_item(record)}}))  # fmt: skip
         try:
-            self.store.db.transact_write_items(TransactItems=[item for _, item in items])
+            transaction = [item for _, item in items]
+            self.store.db.transact_write_items(
+                TransactItems=transaction, ClientRequestToken=transaction_token("reserve", transaction)
+            )
         except Exception as error:
             if error_code(error) != "TransactionCanceledException":
                 raise
@@ -138,7 +170,7 @@ class Billing:
                     return name
             raise GatewayError(ErrorCode.INTERNAL_ERROR, "Could not reserve credits; try again.") from None
         return Reservation(
-            request_id, ws, shard, slot, amount, api_key.key_hash, api_key.spend_limit is not None
+            request_id, ws, shard, slot, amount, api_key.key_hash, api_key.spend_limit is not None, hold
         )
 
     def _refusal(self, reason: str, api_key: ApiKey) -> GatewayError:
@@ -173,7 +205,10 @@ class Billing:
             _update(table, key(pk, shard_sk(target)), "ADD balance :b", {":b": sum(m for _, m in moves)})
         )
         try:
-            self.store.db.transact_write_items(TransactItems=items)
+            # Moving the same balances again later is another operation: a nonce per call, so
+            # only this call's own retries share its token.
+            token = transaction_token("consolidate", items, uuid.uuid4().hex)
+            self.store.db.transact_write_items(TransactItems=items, ClientRequestToken=token)
         except Exception as error:
             if error_code(error) == "TransactionCanceledException":
                 return True  # another request moved money meanwhile: look again
@@ -184,20 +219,35 @@ class Billing:
 
     def settle(self, reservation: Reservation, cost: int, generation: Generation) -> bool:
         """Charge the real cost, free the slot, record the generation; False if the sweep came first."""
+        return self._close(reservation, cost, generation)
+
+    def release(self, reservation: Reservation, cost: int) -> bool:
+        """Close a hold mid-request, charging `cost` (0 after a failed call) and recording nothing:
+        the request goes on under a new hold and its one generation record comes at the end."""
+        return self._close(reservation, cost, None)
+
+    def _close(self, reservation: Reservation, cost: int, generation: Generation | None) -> bool:
+        # The charge never exceeds the hold: the refund is never negative, so neither a balance nor
+        # a key's committed spend can move past where the hold's own conditions left it.
+        if not 0 <= cost <= reservation.amount:
+            raise ValueError(f"charge {cost} outside the hold of {reservation.amount}")
         table, r, pk = self.store.table, reservation, f"WS#{reservation.workspace_id}"
-        items: list[dict[str, Any]] = [
+        items: list[TransactWriteItemTypeDef] = [
             {"Delete": {"TableName": table, "Key": key(f"RES#{r.request_id}", "RES"),
                         "ConditionExpression": "attribute_exists(pk)"}},
             _update(table, key(pk, shard_sk(r.shard)), "ADD balance :refund", {":refund": r.amount - cost}),
             _update(table, key(pk, slot_sk(r.slot)), "ADD inflight :minus", {":minus": -1}),
-            {"Put": {"TableName": table, "Item": to_item(generation.values())}},
         ]  # fmt: skip
+        if generation is not None:
+            items.append({"Put": {"TableName": table, "Item": to_item(generation.values())}})
         if r.limited_key:
             items.append(
                 _update(table, key_for_hash(r.key_hash), "ADD committed :d", {":d": cost - r.amount})
             )
         try:
-            self.store.db.transact_write_items(TransactItems=items)
+            self.store.db.transact_write_items(
+                TransactItems=items, ClientRequestToken=transaction_token("settle", items, str(r.hold))
+            )
         except Exception as error:
             reasons = _cancel_reasons(error)
             if error_code(error) == "TransactionCanceledException" and reasons[:1] == [

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+# DynamoDB's bound on a ClientRequestToken.
+TOKEN_LENGTH = 36
 
 # DynamoDB's typed values, written by hand rather than through boto3's TypeSerializer: importing
 # boto3 for two small pure functions would cost ~0.2 s of every function's cold start.
@@ -72,6 +80,17 @@ def from_item(item: dict[str, Any]) -> dict[str, Any]:
 def error_code(error: Exception) -> str:
     response = getattr(error, "response", None) or {}
     return str(response.get("Error", {}).get("Code", ""))
+
+
+def transaction_token(purpose: str, items: Sequence[TransactWriteItemTypeDef], *nonce: str) -> str:
+    """The ClientRequestToken of a TransactWriteItems: a digest of what the transaction is (its
+    purpose and every item, values included). Each retry of one call, and any re-send of the very
+    same transaction within DynamoDB's 10-minute window, then carries the same token and is applied
+    once; a transaction differing in any value gets another token (DynamoDB refuses a reused token
+    with other parameters). Pass a ``nonce`` where two identical transactions are distinct
+    operations (moving the same balances twice), so only the client's own retries coincide."""
+    canonical = json.dumps([purpose, items, *nonce], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:TOKEN_LENGTH]
 
 
 def key(pk: str, sk: str) -> dict[str, Any]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hyperinfer.accounts.ddb import error_code, from_item, key, to_item
+from hyperinfer.accounts.ddb import error_code, from_item, key, to_item, transaction_token
 from hyperinfer.accounts.key_cache import KeyCache
 from hyperinfer.accounts.keys import (
     DISPLAY_PREFIX_LENGTH,
@@ -21,6 +21,11 @@ from hyperinfer.accounts.keys import (
     new_key,
     new_key_id,
 )
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+    from hyperinfer.aws_json import DynamoDBClient
 
 DEFAULT_CONCURRENCY_CAP = 64
 
@@ -34,7 +39,9 @@ class AccountError(Exception):
 
 
 class AccountStore:
-    def __init__(self, client: Any, table_name: str, *, key_cache_ttl: float = 0.0, shards: int = 8) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table_name: str, *, key_cache_ttl: float = 0.0, shards: int = 8
+    ) -> None:
         self.db = client
         self.table = table_name
         self.shards = shards
@@ -112,18 +119,19 @@ class AccountStore:
             "key_hash": api_key.key_hash,
             "expires_at": expires_at,
         }
+        items: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": to_item(values),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            {"Put": {"TableName": self.table, "Item": to_item(by_id)}},
+        ]
         try:
             self.db.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self.table,
-                            "Item": to_item(values),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {"Put": {"TableName": self.table, "Item": to_item(by_id)}},
-                ]
+                TransactItems=items, ClientRequestToken=transaction_token("create_key", items)
             )
         except Exception as error:
             if error_code(error) == "TransactionCanceledException":
@@ -168,7 +176,7 @@ class AccountStore:
             "gsi1pk": "WORKSPACES",
             "gsi1sk": f"{created}#{workspace_id}",
         }
-        items = [
+        items: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
                     "TableName": self.table,
@@ -198,7 +206,9 @@ class AccountStore:
             )
         ]
         try:
-            self.db.transact_write_items(TransactItems=items)
+            self.db.transact_write_items(
+                TransactItems=items, ClientRequestToken=transaction_token("create_workspace", items)
+            )
         except Exception as error:
             if error_code(error) == "TransactionCanceledException":
                 raise AccountError(f"workspace {workspace_id!r} already exists") from None
@@ -248,7 +258,7 @@ class AccountStore:
             raise AccountError(f"no workspace {workspace_id!r}")
         created = now_iso()
         entry_sk = f"LEDGER#{created}#{idempotency_key}"
-        items: list[dict[str, Any]] = [
+        items: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
                     "TableName": self.table,
@@ -291,7 +301,9 @@ class AccountStore:
                     }
                 )
         try:
-            self.db.transact_write_items(TransactItems=items)
+            self.db.transact_write_items(
+                TransactItems=items, ClientRequestToken=transaction_token("top_up", items)
+            )
         except Exception as error:
             reasons = getattr(error, "response", {}).get("CancellationReasons") or []
             if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from hyperinfer.consumers import Handler, load_handler, queue_name
@@ -36,7 +36,7 @@ def _message_attribute(value: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def sqs_event(messages: Iterable[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
+def sqs_event(messages: Iterable[Mapping[str, Any]], queue_arn: str) -> dict[str, Any]:
     """The Lambda event for messages as ReceiveMessage returned them (with ``AttributeNames=[All]``)."""
     region = queue_arn.split(":")[3]
     return {
@@ -89,7 +89,7 @@ class QueuePoller:
             self.deliver(messages)
         return len(messages)
 
-    def deliver(self, messages: list[dict[str, Any]]) -> set[str]:
+    def deliver(self, messages: Sequence[Mapping[str, Any]]) -> set[str]:
         """Run the handler on ``messages``; delete the successes. Returns the failed message ids."""
         event = sqs_event(messages, self.queue_arn)
         try:

@@ -22,12 +22,18 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hyperinfer.accounts.ddb import error_code, from_item, key, to_item
+from hyperinfer.accounts.ddb import error_code, from_item, key, to_item, transaction_token
 from hyperinfer.reports.layout import body_key
 from hyperinfer.reports.records import ITEM_BODY_LIMIT, ReportRecord, record_key
 from hyperinfer.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+    from hyperinfer.aws_json import DynamoDBClient
+    from hyperinfer.aws_s3 import S3Client
 
 GUARD_SK = "RPTID"
 _SK = re.compile(r"\d{13}#[A-Za-z0-9_-]{1,128}")
@@ -82,7 +88,7 @@ def _read_metadata(stored: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class ReportStore:
-    def __init__(self, db: Any, s3: Any, table: str, bucket: str) -> None:
+    def __init__(self, db: DynamoDBClient, s3: S3Client, table: str, bucket: str) -> None:
         self.db = db
         self.s3 = s3
         self.table = table
@@ -104,24 +110,27 @@ class ReportStore:
         item = self._item(record)
         pk, sk = guard_key(record.workspace_id, record.report_id)
         guard = {"pk": pk, "sk": sk, "listing_sk": item["sk"]}
+        items: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": to_item(guard),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": to_item(item),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+        ]
         try:
+            # A re-send of this very transaction within DynamoDB's 10-minute window (an answer
+            # lost and retried) is applied once and answers True: the write was this one's.
             self.db.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self.table,
-                            "Item": to_item(guard),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self.table,
-                            "Item": to_item(item),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                ]
+                TransactItems=items, ClientRequestToken=transaction_token("report", items)
             )
         except Exception as error:
             if error_code(error) != "TransactionCanceledException":

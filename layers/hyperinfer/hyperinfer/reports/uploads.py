@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields
@@ -198,7 +199,8 @@ class Uploads:
             reason = f"the file is {got['ContentLength']} bytes; at most {upload.max_bytes} are accepted"
             return self._finish(workspace_id, upload_id, [], state="failed", reason=reason)
         data: bytes = got["Body"].read()
-        received_at = int(got["LastModified"].timestamp() * 1000)
+        modified = got["LastModified"]  # S3 always sends it; a stand-in without it would not
+        received_at = int((modified.timestamp() if modified else time.time()) * 1000)
         errors: list[dict[str, Any]] = []
         pending: list[ReportRecord] = []
         lines = stored = 0
