@@ -7,6 +7,8 @@ from typing import Any
 
 
 def kind_of(call: dict[str, Any]) -> str:
+    if call["path"].startswith("/model/"):
+        return "bedrock"
     return {
         "/v1/chat/completions": "openai_chat",
         "/v1/responses": "openai_responses",
@@ -14,9 +16,16 @@ def kind_of(call: dict[str, Any]) -> str:
     }[call["path"]]
 
 
+def upstream_model(call: dict[str, Any]) -> str:
+    """The model id the gateway sent: in the body, or (Bedrock) in the path."""
+    return str(call.get("model") or call["body"]["model"])
+
+
 def system_text(call: dict[str, Any]) -> str:
     body = call["body"]
     match kind_of(call):
+        case "bedrock":
+            return "".join(block.get("text", "") for block in body.get("system") or [])
         case "anthropic":
             system = body.get("system") or ""
             return system if isinstance(system, str) else "".join(b["text"] for b in system)
@@ -41,6 +50,8 @@ def tool_result(call: dict[str, Any], call_id: str) -> str | None:
     """The text of the result for `call_id`, found where the wire format keeps it."""
     body = call["body"]
     match kind_of(call):
+        case "bedrock":
+            return _converse_tool_result(body, call_id)
         case "anthropic":
             for message in body["messages"]:
                 for block in message["content"] if isinstance(message["content"], list) else []:
@@ -57,9 +68,20 @@ def tool_result(call: dict[str, Any], call_id: str) -> str | None:
     return None
 
 
+def _converse_tool_result(body: dict[str, Any], call_id: str) -> str | None:
+    for message in body["messages"]:
+        for block in message["content"]:
+            result = block.get("toolResult")
+            if result and result["toolUseId"] == call_id:
+                return "".join(part.get("text", "") for part in result["content"])
+    return None
+
+
 def has_image(call: dict[str, Any], data: str) -> bool:
     body = json.dumps(call["body"])
     match kind_of(call):
+        case "bedrock":
+            return f'"bytes": "{data}"' in body and '"format": "png"' in body
         case "anthropic":
             return f'"data": "{data}"' in body and '"type": "image"' in body
         case "openai_responses":
@@ -69,6 +91,9 @@ def has_image(call: dict[str, Any], data: str) -> bool:
 
 
 def tool_names(call: dict[str, Any]) -> list[str]:
+    if kind_of(call) == "bedrock":
+        tools = (call["body"].get("toolConfig") or {}).get("tools") or []
+        return [t["toolSpec"]["name"] for t in tools if "toolSpec" in t]
     tools = call["body"].get("tools") or []
     if kind_of(call) == "openai_chat":
         return [t["function"]["name"] for t in tools]
@@ -78,6 +103,8 @@ def tool_names(call: dict[str, Any]) -> list[str]:
 def reasoning_sent(call: dict[str, Any]) -> Any:
     body = call["body"]
     match kind_of(call):
+        case "bedrock":  # Claude's own thinking object, as a model-specific field
+            return (body.get("additionalModelRequestFields") or {}).get("thinking")
         case "anthropic":
             return body.get("thinking")
         case "openai_responses":
