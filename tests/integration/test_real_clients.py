@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hyperinfer.local.fakes.gemini import CALL_SIGNATURE
 from hyperinfer.local.fakes.openai_responses import ENCRYPTED
 from hyperinfer.local.fakes.server import REPLY_WORDS, SIGNATURE, FakeProvider
 
@@ -38,6 +39,7 @@ MODELS = {
         "anthropic/claude-sonnet-4.6-bedrock",
         "/model/global.anthropic.claude-sonnet-4-6/converse-stream",
     ),
+    "gemini": ("google/gemini-3.8-flash", "/v1/models/gemini-3.8-flash:streamGenerateContent"),
 }
 KINDS = list(MODELS)
 CLAUDE_SYSTEM = "You are a Claude agent"  # Claude Code's system prompt opens so
@@ -102,10 +104,12 @@ def claude_code(gateway: Gateway, model: str, prompt: str, home: Path) -> Run:
     return run(argv, env, workdir(home), gateway)
 
 
-def codex(gateway: Gateway, model: str, prompt: str, home: Path) -> Run:
+def codex(gateway: Gateway, model: str, prompt: str, home: Path, *, search: bool = False) -> Run:
+    # Codex offers its web_search tool unless told not to; the default gateway has no search backend.
     (home / "config.toml").write_text(
         f'model = "{model}"\n'
-        'model_provider = "hyperinfer"\n\n'
+        'model_provider = "hyperinfer"\n'
+        f'web_search = "{"live" if search else "disabled"}"\n\n'
         "[model_providers.hyperinfer]\n"
         'name = "HyperInfer"\n'
         f'base_url = "{gateway.openai_base}"\n'
@@ -156,11 +160,13 @@ def tool_name(tool: dict[str, Any]) -> str:
 
 
 def tools_of(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """The tools a body offers, each with its name where tool_name finds it (Converse: toolSpec)."""
+    """The tools a body offers, each where tool_name finds its name (Converse: toolSpec; Gemini:
+    functionDeclarations)."""
     if "toolConfig" in body:
         return [t["toolSpec"] for t in body["toolConfig"]["tools"] if "toolSpec" in t]
     tools: list[dict[str, Any]] = body.get("tools") or []
-    return tools
+    declared = [d for tool in tools for d in tool.get("functionDeclarations") or []]
+    return declared or tools
 
 
 def tool_names(body: dict[str, Any]) -> set[str]:
@@ -174,9 +180,29 @@ def check_signed(call: dict[str, Any]) -> None:
     assert UPSTREAM_KEY not in str(call["headers"])
 
 
+def gemini_texts(body: dict[str, Any], role: str) -> str:
+    return "\n".join(texts(c["parts"]) for c in body["contents"] if c["role"] == role)
+
+
+def check_gemini_request(call: dict[str, Any], instructions: str) -> None:
+    """Any client's request as Gemini says it: instructions hoisted, the key in its own header."""
+    body = call["body"]
+    assert instructions in texts(body["systemInstruction"]["parts"])
+    assert PROMPT in gemini_texts(body, "user")
+    declarations = [d for tool in body["tools"] for d in tool["functionDeclarations"]]
+    assert declarations and all("parametersJsonSchema" in d for d in declarations)
+    assert body["generationConfig"]["maxOutputTokens"] > 0
+    assert call["headers"]["x-goog-api-key"] == UPSTREAM_KEY and call["authorization"] is None
+
+
 def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
     body = call["body"]
     assert {"Bash", "Read", "Edit", "Write"} <= tool_names(body)
+    if kind == "gemini":
+        check_gemini_request(call, CLAUDE_SYSTEM)
+        # The system turn it puts after the prompt joins the instructions: Gemini has one place.
+        assert ENVIRONMENT in texts(body["systemInstruction"]["parts"])
+        return
     if kind == "openai_chat":
         # Claude Code's system blocks become one leading system message; its tools, function tools.
         assert body["messages"][0]["role"] == "system"
@@ -215,6 +241,9 @@ def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
 def check_codex_request(kind: str, call: dict[str, Any]) -> None:
     body = call["body"]
     assert "exec_command" in tool_names(body)
+    if kind == "gemini":
+        check_gemini_request(call, CODEX_INSTRUCTIONS)
+        return
     if kind == "openai_chat":
         first = body["messages"][0]
         assert first["role"] == "developer" and CODEX_INSTRUCTIONS in first["content"]
@@ -264,6 +293,17 @@ def test_real_client_completes_a_prompt_through_the_gateway(
 def tool_exchange(kind: str, body: dict[str, Any]) -> tuple[str, str, str, str | None]:
     """From a second-turn body: the tool called, its call id, the id the result answers, and the
     opaque reasoning handed back with the call (None where the format has no place for it)."""
+    if kind == "gemini":
+        # No call ids on Gemini's wire (the gateway mints them and keeps them home): the function
+        # response answers the call by name, and the signature rides on the call's own part.
+        parts = [
+            p for c in body["contents"] if c["role"] == "model" for p in c["parts"] if "functionCall" in p
+        ]
+        responses = [
+            p["functionResponse"] for c in body["contents"] for p in c["parts"] if "functionResponse" in p
+        ]
+        name = parts[0]["functionCall"]["name"]
+        return name, name, responses[0]["name"], parts[0].get("thoughtSignature")
     if kind == "openai_chat":
         call = next(m for m in body["messages"] if m.get("tool_calls"))["tool_calls"][0]
         result = next(m for m in body["messages"] if m["role"] == "tool")
@@ -321,5 +361,6 @@ def test_real_client_runs_a_tool_round_trip_through_the_gateway(
         "openai_responses": ENCRYPTED,
         "anthropic": SIGNATURE,
         "bedrock": SIGNATURE,
+        "gemini": CALL_SIGNATURE,
     }
     assert reasoning == expected[kind]

@@ -9,6 +9,8 @@ from typing import Any
 def kind_of(call: dict[str, Any]) -> str:
     if call["path"].startswith("/model/"):
         return "bedrock"
+    if call["path"].startswith("/v1/models/"):
+        return "gemini"  # the model and the streaming mode are in the path
     return {
         "/v1/chat/completions": "openai_chat",
         "/v1/responses": "openai_responses",
@@ -16,9 +18,12 @@ def kind_of(call: dict[str, Any]) -> str:
     }[call["path"]]
 
 
-def upstream_model(call: dict[str, Any]) -> str:
-    """The model id the gateway sent: in the body, or (Bedrock) in the path."""
-    return str(call.get("model") or call["body"]["model"])
+def model_sent(call: dict[str, Any]) -> str:
+    if kind_of(call) == "bedrock":
+        return str(call["model"])  # the fake's reading of the id in the path
+    if kind_of(call) == "gemini":
+        return str(call["path"].removeprefix("/v1/models/").partition(":")[0])
+    return str(call["body"]["model"])
 
 
 def system_text(call: dict[str, Any]) -> str:
@@ -26,6 +31,8 @@ def system_text(call: dict[str, Any]) -> str:
     match kind_of(call):
         case "bedrock":
             return "".join(block.get("text", "") for block in body.get("system") or [])
+        case "gemini":
+            return _text((body.get("systemInstruction") or {}).get("parts"))
         case "anthropic":
             system = body.get("system") or ""
             return system if isinstance(system, str) else "".join(b["text"] for b in system)
@@ -52,6 +59,8 @@ def tool_result(call: dict[str, Any], call_id: str) -> str | None:
     match kind_of(call):
         case "bedrock":
             return _converse_tool_result(body, call_id)
+        case "gemini":
+            return _gemini_result(body, call_id)
         case "anthropic":
             for message in body["messages"]:
                 for block in message["content"] if isinstance(message["content"], list) else []:
@@ -77,11 +86,23 @@ def _converse_tool_result(body: dict[str, Any], call_id: str) -> str | None:
     return None
 
 
+def _gemini_result(body: dict[str, Any], call_id: str) -> str | None:
+    responses = [
+        p["functionResponse"] for c in body["contents"] for p in c["parts"] if "functionResponse" in p
+    ]
+    for response in responses:
+        if response.get("id") == call_id:
+            return str(response["response"].get("output") or response["response"].get("error"))
+    return None
+
+
 def has_image(call: dict[str, Any], data: str) -> bool:
     body = json.dumps(call["body"])
     match kind_of(call):
         case "bedrock":
             return f'"bytes": "{data}"' in body and '"format": "png"' in body
+        case "gemini":
+            return f'"data": "{data}"' in body and '"inlineData"' in body
         case "anthropic":
             return f'"data": "{data}"' in body and '"type": "image"' in body
         case "openai_responses":
@@ -95,6 +116,8 @@ def tool_names(call: dict[str, Any]) -> list[str]:
         tools = (call["body"].get("toolConfig") or {}).get("tools") or []
         return [t["toolSpec"]["name"] for t in tools if "toolSpec" in t]
     tools = call["body"].get("tools") or []
+    if kind_of(call) == "gemini":
+        return [d["name"] for t in tools for d in t["functionDeclarations"]]
     if kind_of(call) == "openai_chat":
         return [t["function"]["name"] for t in tools]
     return [t["name"] for t in tools]
@@ -105,6 +128,8 @@ def reasoning_sent(call: dict[str, Any]) -> Any:
     match kind_of(call):
         case "bedrock":  # Claude's own thinking object, as a model-specific field
             return (body.get("additionalModelRequestFields") or {}).get("thinking")
+        case "gemini":
+            return (body.get("generationConfig") or {}).get("thinkingConfig")
         case "anthropic":
             return body.get("thinking")
         case "openai_responses":

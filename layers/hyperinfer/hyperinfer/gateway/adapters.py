@@ -15,6 +15,7 @@ PACKAGES: dict[ProviderKind, str] = {
     ProviderKind.OPENAI_RESPONSES: "openai_responses",
     ProviderKind.ANTHROPIC: "anthropic",
     ProviderKind.BEDROCK: "bedrock",
+    ProviderKind.GEMINI: "gemini",
 }
 
 _loaded: dict[ProviderKind, ProviderAdapter] = {}

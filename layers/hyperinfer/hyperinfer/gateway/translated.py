@@ -30,6 +30,7 @@ async def through_ir(ingress: Ingress, parsed: BaseModel, ir_request: Request, r
         max_output_tokens=model.max_output_tokens,
         stream=stream,
         reasoning="reasoning" in model.features,
+        thinking_levels=model.thinking_levels,
     )
     encoded = adapter.encode_request(ir_request, target)
     call = UpstreamCall(
