@@ -162,8 +162,9 @@ def tool_name(tool: dict[str, Any]) -> str:
 def tools_of(body: dict[str, Any]) -> list[dict[str, Any]]:
     """The tools a body offers, each where tool_name finds its name (Converse: toolSpec; Gemini:
     functionDeclarations)."""
-    if "toolConfig" in body:
-        return [t["toolSpec"] for t in body["toolConfig"]["tools"] if "toolSpec" in t]
+    converse = (body.get("toolConfig") or {}).get("tools")  # Gemini's toolConfig holds no tools
+    if converse is not None:
+        return [t["toolSpec"] for t in converse if "toolSpec" in t]
     tools: list[dict[str, Any]] = body.get("tools") or []
     declared = [d for tool in tools for d in tool.get("functionDeclarations") or []]
     return declared or tools
