@@ -24,7 +24,7 @@ from hyperinfer.catalog import Model
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.view import View
 from hyperinfer.gateway.attempts import run_attempts
-from hyperinfer.gateway.auth import authenticate
+from hyperinfer.gateway.auth import authenticate, spend_one_time_key
 from hyperinfer.gateway.body import parse_object, read_body, validate
 from hyperinfer.gateway.estimate import prompt_upper_bound
 from hyperinfer.gateway.ingress import Ingress
@@ -49,7 +49,8 @@ def view_for(ingress: Ingress, request_id: str, model: Model) -> View:
 async def handle_generation(ingress: Ingress, request: Request) -> Response:
     rt = runtime()
     raw = await read_body(request, rt.settings.max_request_bytes)
-    api_key = await authenticate(request, rt.accounts)
+    # A one-time key is spent only when the request reaches a model (GenerationRequest.attempt).
+    api_key = await authenticate(request, rt.accounts, spend_one_time=False)
     rid = request_id_of(request)
     meter = Meter(rt.billing, api_key, rid, ingress.name)
     try:
@@ -95,6 +96,7 @@ class GenerationRequest:
     meter: Meter
     prompt_tokens: int  # the prompt's upper bound (gateway/estimate.py), held for every call
     _decoded: ir.Request | None = None
+    _key_spent: bool = False
 
     @property
     def stream(self) -> bool:
@@ -116,6 +118,9 @@ class GenerationRequest:
         # Decoded before reserving: a request the translation refuses costs no DynamoDB round trip.
         ir_request = None if native else self.decoded()
         cap = await meter.reserve(candidate.model, self.prompt_tokens, self.client_cap)
+        if not self._key_spent:  # once per request, whichever candidate is the first to be called
+            await spend_one_time_key(meter.api_key, self.rt.accounts)
+            self._key_spent = True
         settings = self.rt.settings
         http = client(settings.upstream_connect_timeout, settings.upstream_read_timeout)
         view = view_for(ingress, meter.request_id, candidate.model)
