@@ -125,6 +125,13 @@ class GenerationRequest:
             self._decoded = self.ingress.codec.decode(self.parsed)
         return self._decoded
 
+    async def spend_key(self) -> None:
+        """A one-time key is spent as the request reaches a model: once per request, whichever
+        candidate is called first; refusals before this point leave it usable."""
+        if not self._key_spent:
+            await spend_one_time_key(self.meter.api_key, self.rt.accounts)
+            self._key_spent = True
+
     async def attempt(self, candidate: Candidate, hooks: Hooks | None = None) -> Response:
         """One call to one candidate: reserve, call, answer (a stream's answer is its relay).
         ``hooks``: the router's, when it runs the attempts (``router/session.py``)."""
@@ -132,15 +139,14 @@ class GenerationRequest:
         if self.activation is not None:
             from hyperinfer.gateway.server_tools import serve_with_tools
 
+            await self.spend_key()  # the tool loop's first model call follows
             return await serve_with_tools(self, self.activation, candidate)
         # openai_compatible is no ingress's native kind: never passthrough (README, "The catalog").
         native = candidate.provider.kind is ingress.native
         # Decoded before reserving: a request the translation refuses costs no DynamoDB round trip.
         ir_request = None if native else self.decoded()
         cap = await meter.reserve(candidate.model, self.prompt_tokens, self.client_cap)
-        if not self._key_spent:  # once per request, whichever candidate is the first to be called
-            await spend_one_time_key(meter.api_key, self.rt.accounts)
-            self._key_spent = True
+        await self.spend_key()
         settings = self.rt.settings
         http = client(settings.upstream_connect_timeout, settings.upstream_read_timeout)
         view = view_for(ingress, meter.request_id, candidate.model)
