@@ -40,9 +40,11 @@ class Gateway:
 
 
 @contextmanager
-def running_gateway(fake: FakeProvider, workdir: Path) -> Iterator[Gateway]:
+def running_gateway(
+    fake: FakeProvider, workdir: Path, *, catalog: Path | None = None, env: dict[str, str] | None = None
+) -> Iterator[Gateway]:
     """`hyperinfer dev` in its own process and workdir, with its own embedded emulator."""
-    catalog = catalog_for(fake.url, workdir / "providers.yaml")
+    catalog = catalog or catalog_for(fake.url, workdir / "providers.yaml")
     port = free_port()
     env = {
         **os.environ,
@@ -54,6 +56,7 @@ def running_gateway(fake: FakeProvider, workdir: Path) -> Iterator[Gateway]:
         "HYPERINFER_KEEPALIVE_INTERVAL": str(KEEPALIVE),
         "HYPERINFER_MAX_REQUEST_BYTES": str(MAX_BODY),
         "HYPERINFER_CATALOG_DATE": CATALOG_DATE.isoformat(),
+        **(env or {}),
     }
     log = workdir / "gateway.log"
     with log.open("wb") as out:

@@ -99,10 +99,12 @@ def claude_code(gateway: Gateway, model: str, prompt: str, home: Path) -> Run:
     return run(argv, env, workdir(home), gateway)
 
 
-def codex(gateway: Gateway, model: str, prompt: str, home: Path) -> Run:
+def codex(gateway: Gateway, model: str, prompt: str, home: Path, *, search: bool = False) -> Run:
+    # Codex offers its web_search tool unless told not to; the default gateway has no search backend.
     (home / "config.toml").write_text(
         f'model = "{model}"\n'
-        'model_provider = "hyperinfer"\n\n'
+        'model_provider = "hyperinfer"\n'
+        f'web_search = "{"live" if search else "disabled"}"\n\n'
         "[model_providers.hyperinfer]\n"
         'name = "HyperInfer"\n'
         f'base_url = "{gateway.openai_base}"\n'

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -32,11 +32,15 @@ from hyperinfer.gateway.metering import Meter
 from hyperinfer.gateway.plan import Candidate, plan_for
 from hyperinfer.gateway.routed import Routed
 from hyperinfer.gateway.runtime import Runtime, runtime
+from hyperinfer.gateway.tool_triggers import wants_server_tools
 from hyperinfer.gateway.transport import client
 from hyperinfer.ir import request as ir
 from hyperinfer.ir.usage import Usage
 from hyperinfer.observability import context as observe
 from hyperinfer.request_context import request_id_of
+
+if TYPE_CHECKING:
+    from hyperinfer.tools.activation import Activation
 
 
 def view_for(ingress: Ingress, request_id: str, model: Model) -> View:
@@ -65,21 +69,20 @@ async def handle_generation(ingress: Ingress, request: Request) -> Response:
 async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes, meter: Meter) -> Response:
     payload = parse_object(raw)
     prompt_tokens = prompt_upper_bound(payload)  # first: it also refuses what json_guard refuses
+    activation = None
+    if wants_server_tools(payload):  # cheap: a request without server tools imports nothing more
+        from hyperinfer.tools.activation import activate
+
+        activation, payload = activate(ingress.name, payload, rt.catalog.tools)
     parsed = validate(ingress.request_model, payload)
     ingress.refuse(payload)
-    if getattr(parsed, "plugins", None):
-        raise GatewayError(
-            ErrorCode.INVALID_REQUEST,
-            "plugins: server tools are not available on this deployment.",
-            param="plugins",
-        )
     named = rt.catalog.find(payload["model"])
     if named is not None:  # on the record and in the metrics even if planning fails
         meter.model = named
         observe.note_model(named.slug, ingress.name)
     plan = await plan_for(rt, payload)
     meter.model = plan.first.model
-    generation = GenerationRequest(rt, ingress, request, payload, parsed, meter, prompt_tokens)
+    generation = GenerationRequest(rt, ingress, request, payload, parsed, meter, prompt_tokens, activation)
     return await run_attempts(plan, meter, generation.attempt)
 
 
@@ -94,6 +97,7 @@ class GenerationRequest:
     parsed: BaseModel
     meter: Meter
     prompt_tokens: int  # the prompt's upper bound (gateway/estimate.py), held for every call
+    activation: Activation | None = None  # server tools: every call goes through the tool loop
     _decoded: ir.Request | None = None
 
     @property
@@ -112,6 +116,10 @@ class GenerationRequest:
     async def attempt(self, candidate: Candidate) -> Response:
         """One call to one candidate: reserve, call, answer (a stream's answer is its relay)."""
         ingress, meter = self.ingress, self.meter
+        if self.activation is not None:
+            from hyperinfer.gateway.server_tools import serve_with_tools
+
+            return await serve_with_tools(self, self.activation, candidate)
         native = candidate.provider.kind is ingress.native
         # Decoded before reserving: a request the translation refuses costs no DynamoDB round trip.
         ir_request = None if native else self.decoded()
@@ -129,4 +137,8 @@ class GenerationRequest:
 
         if not self.client_cap:
             ir_request = ir_request.model_copy(update={"max_output_tokens": cap})
+        if "pdf" not in candidate.model.features:
+            from hyperinfer.tools.pdf import has_pdf, pdfs_as_text
+
+            ir_request = pdfs_as_text(ir_request) if has_pdf(ir_request) else ir_request
         return await through_ir(ingress, self.parsed, ir_request, routed)

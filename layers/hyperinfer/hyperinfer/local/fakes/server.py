@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -111,7 +112,7 @@ def tool_rounds(body: dict[str, Any]) -> int:
 def scripted_arguments(name: str, index: int, opts: dict[str, str]) -> dict[str, Any]:
     server_tools: dict[str, dict[str, Any]] = {
         "web_search": {"query": opts.get("q", "hyperinfer")},
-        "web_fetch": {"url": opts.get("url", "")},
+        "web_fetch": {"url": unquote(opts.get("url", ""))},  # percent-encoded: "]" ends a directive
         "datetime": {"timezone": opts["tz"]} if "tz" in opts else {},
         "image": {"prompt": opts.get("prompt", "a-lighthouse")},
     }
