@@ -21,6 +21,7 @@ MODELS = {
     "openai_responses": "openai/gpt-5.3-codex",
     "anthropic": "anthropic/claude-sonnet-4.6",
     "bedrock": "anthropic/claude-sonnet-4.6-bedrock",
+    "openai_compatible": "deepseek/deepseek-v4-flash",  # the DeepSeek fake: its wire's quirks
     "gemini": "google/gemini-3.8-flash",
 }
 INGRESSES = tuple(RUNNERS)
@@ -125,6 +126,10 @@ def test_reasoning(gateway: Gateway, fake: FakeProvider, ingress: str, kind: str
         assert sent == {"includeThoughts": True, "thinkingLevel": level}
     else:
         assert sent in ("high", "low")
+    if kind == "openai_compatible":  # DeepSeek switches thinking with its own field
+        assert fake.calls[0]["body"]["thinking"] == {"type": "enabled"}
+        if ingress != "anthropic_messages":
+            assert seen.reasoning_tokens == 12  # completion_tokens_details, as DeepSeek reports it
     if kind != "openai_chat":  # OpenAI Chat never returns reasoning text, only its token count
         assert THINKING in seen.reasoning
     elif ingress != "anthropic_messages":  # Anthropic usage has no reasoning-token field

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from hyperinfer.local.fakes.gemini import CALL_SIGNATURE
 from hyperinfer.local.fakes.openai_responses import ENCRYPTED
-from hyperinfer.local.fakes.server import REPLY_WORDS, SIGNATURE, FakeProvider
+from hyperinfer.local.fakes.server import REPLY_WORDS, SIGNATURE, THINKING, FakeProvider
 
 from tests.integration.conftest import DEV_KEY, Gateway
 from tests.support import REPO, UPSTREAM_KEY
@@ -39,8 +39,10 @@ MODELS = {
         "anthropic/claude-sonnet-4.6-bedrock",
         "/model/global.anthropic.claude-sonnet-4-6/converse-stream",
     ),
+    "openai_compatible": ("deepseek/deepseek-v4-flash", "/chat/completions"),  # the DeepSeek fake
     "gemini": ("google/gemini-3.8-flash", "/v1/models/gemini-3.8-flash:streamGenerateContent"),
 }
+CHAT_SHAPED = ("openai_chat", "openai_compatible")
 KINDS = list(MODELS)
 CLAUDE_SYSTEM = "You are a Claude agent"  # Claude Code's system prompt opens so
 ENVIRONMENT = "# Environment"  # and a system turn after the prompt, for a model it does not know
@@ -204,7 +206,7 @@ def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
         # The system turn it puts after the prompt joins the instructions: Gemini has one place.
         assert ENVIRONMENT in texts(body["systemInstruction"]["parts"])
         return
-    if kind == "openai_chat":
+    if kind in CHAT_SHAPED:
         # Claude Code's system blocks become one leading system message; its tools, function tools.
         assert body["messages"][0]["role"] == "system"
         assert CLAUDE_SYSTEM in body["messages"][0]["content"]
@@ -212,7 +214,8 @@ def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
         # The system turn it puts after the prompt (its environment) stays a system turn, in place.
         assert any(m["role"] == "system" and ENVIRONMENT in m["content"] for m in body["messages"][2:])
         assert all(t["type"] == "function" and "parameters" in t["function"] for t in body["tools"])
-        assert body["max_completion_tokens"] > 0
+        # DeepSeek's cap field is max_tokens, and it takes no user (left out, named dropped).
+        assert body["max_completion_tokens" if kind == "openai_chat" else "max_tokens"] > 0
     elif kind == "openai_responses":
         assert CLAUDE_SYSTEM in body["instructions"]
         assert any(i.get("role") == "user" and PROMPT in texts(i["content"]) for i in body["input"])
@@ -235,8 +238,11 @@ def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
         assert body["metadata"]["user_id"]
     if kind != "anthropic":
         assert call["authorization"] == f"Bearer {UPSTREAM_KEY}"
+    if kind == "openai_chat":
         # Claude Code's user id is a ~150-character JSON object; OpenAI takes at most 64.
         assert 0 < len(body["user"]) <= 64
+    elif kind == "openai_compatible":
+        assert "user" not in body and "metadata" not in body
 
 
 def check_codex_request(kind: str, call: dict[str, Any]) -> None:
@@ -245,7 +251,7 @@ def check_codex_request(kind: str, call: dict[str, Any]) -> None:
     if kind == "gemini":
         check_gemini_request(call, CODEX_INSTRUCTIONS)
         return
-    if kind == "openai_chat":
+    if kind in CHAT_SHAPED:
         first = body["messages"][0]
         assert first["role"] == "developer" and CODEX_INSTRUCTIONS in first["content"]
         assert any(m["role"] == "user" and PROMPT in texts(m["content"]) for m in body["messages"])
@@ -305,10 +311,12 @@ def tool_exchange(kind: str, body: dict[str, Any]) -> tuple[str, str, str, str |
         ]
         name = parts[0]["functionCall"]["name"]
         return name, name, responses[0]["name"], parts[0].get("thoughtSignature")
-    if kind == "openai_chat":
-        call = next(m for m in body["messages"] if m.get("tool_calls"))["tool_calls"][0]
-        result = next(m for m in body["messages"] if m["role"] == "tool")
-        return call["function"]["name"], call["id"], result["tool_call_id"], None
+    if kind in CHAT_SHAPED:
+        turn = next(m for m in body["messages"] if m.get("tool_calls"))
+        call, result = turn["tool_calls"][0], next(m for m in body["messages"] if m["role"] == "tool")
+        # DeepSeek's thinking mode wants the tool turn's reasoning back (its fake answers 400 without).
+        reasoning = turn["reasoning_content"] if kind == "openai_compatible" else None
+        return call["function"]["name"], call["id"], result["tool_call_id"], reasoning
     if kind == "openai_responses":
         call = next(i for i in body["input"] if i.get("type") == "function_call")
         output = next(i for i in body["input"] if i.get("type") == "function_call_output")
@@ -363,5 +371,6 @@ def test_real_client_runs_a_tool_round_trip_through_the_gateway(
         "anthropic": SIGNATURE,
         "bedrock": SIGNATURE,
         "gemini": CALL_SIGNATURE,
+        "openai_compatible": THINKING,  # DeepSeek's reasoning_content, echoed on the tool turn
     }
     assert reasoning == expected[kind]

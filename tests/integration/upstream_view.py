@@ -15,6 +15,8 @@ def kind_of(call: dict[str, Any]) -> str:
         "/v1/chat/completions": "openai_chat",
         "/v1/responses": "openai_responses",
         "/v1/messages": "anthropic",
+        "/chat/completions": "openai_compatible",  # DeepSeek's path (the fake's DeepSeek flavour)
+        "/openai/v1/chat/completions": "openai_compatible",  # Groq's
     }[call["path"]]
 
 
@@ -118,7 +120,7 @@ def tool_names(call: dict[str, Any]) -> list[str]:
     tools = call["body"].get("tools") or []
     if kind_of(call) == "gemini":
         return [d["name"] for t in tools for d in t["functionDeclarations"]]
-    if kind_of(call) == "openai_chat":
+    if kind_of(call) in ("openai_chat", "openai_compatible"):
         return [t["function"]["name"] for t in tools]
     return [t["name"] for t in tools]
 

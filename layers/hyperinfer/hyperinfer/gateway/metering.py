@@ -84,6 +84,10 @@ class Meter:
     reservation: Reservation | None = None
     done: bool = False
     attempts: list[Attempt] = field(default_factory=list)
+    # Set by the router: the request's trace name and metadata, and whether the cache answered it.
+    trace_name: str | None = None
+    trace_metadata: dict[str, str] = field(default_factory=dict)
+    cached: bool = False
     _call: _Call | None = None
     _held_cost: int = 0  # cost of the calls made under the open hold, settled with it
     _charged: int = 0  # cost of calls whose holds are already closed
@@ -127,6 +131,12 @@ class Meter:
             self.reservation = await self._hold(worst_case_cost(model, prompt_tokens, cap) + extra)
         self._call = _Call(model)  # a call refused before it went upstream is no attempt
         return cap
+
+    async def admit(self, model: Model) -> None:
+        """A request answered without an upstream call (a cache hit) still passes the account's
+        checks — a locked workspace, the key's rate and concurrency limits — under a hold of 0."""
+        self.model = model
+        self.reservation = await self._hold(0)
 
     def tool_ran(self, tool: str, cost: int) -> None:
         """A server tool ran under the open hold (``reserve(extra=...)`` included its price)."""
@@ -222,6 +232,9 @@ class Meter:
             error_code=error_code,
             created_at=now_iso(),
             attempts=tuple(self.attempts),
+            name=self.trace_name,
+            metadata=self.trace_metadata,
+            cached=self.cached,
             estimated=self._estimated,
             unbilled_micro_usd=self._unbilled,
             tool_costs_micro_usd=dict(self._tool_costs),
@@ -236,9 +249,12 @@ class Meter:
 
     async def _hold(self, amount: int) -> Reservation:
         about = {"model": self.model.slug if self.model else "", "ingress_format": self.ingress_format}
-        reservation = await run_in_threadpool(
-            self.billing.reserve, self.api_key, amount, self.request_id, about=about, hold=self._holds
-        )
+        # Shielded: a hold written while the request is being cancelled (a router timeout, a client
+        # that left) must come back to be settled, never stay open until the sweep.
+        with anyio.CancelScope(shield=True):
+            reservation: Reservation = await run_in_threadpool(
+                self.billing.reserve, self.api_key, amount, self.request_id, about=about, hold=self._holds
+            )
         self._holds += 1
         return reservation
 
