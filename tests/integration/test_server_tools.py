@@ -522,3 +522,34 @@ def test_backends_never_see_a_provider_key_and_runs_are_logged_without_content(
     assert {r["tool"] for r in mine} == {"web_search", "web_fetch"}
     assert all(r["outcome"] == "ok" and r["bytes"] > 0 and "duration_ms" in r for r in mine)
     assert not any("zebras" in json.dumps(r) or "plain notes" in json.dumps(r) for r in runs)
+
+
+def test_a_follow_up_turn_may_send_the_tool_runs_back(gateway: Gateway, fake: FakeProvider) -> None:
+    """The Anthropic SDK's usual loop appends ``message.content`` as the next assistant turn, and
+    Codex replays its output items: the gateway's own blocks and items are taken out, not refused."""
+    ask: Any = [{"role": "user", "content": "Pelicans? [[fake calls=web_search q=pelicans]]"}]
+    tools: Any = [{"type": "web_search_20250305", "name": "web_search"}]
+    first = claude(gateway).messages.create(model=MESSAGES_MODEL, max_tokens=256, messages=ask, tools=tools)
+    history: Any = [
+        *ask,
+        {"role": "assistant", "content": first.content},
+        {"role": "user", "content": "More? [[fake words=3]]"},
+    ]
+    again = claude(gateway).messages.create(model=MESSAGES_MODEL, max_tokens=256, messages=history)
+    assert again.content[-1].type == "text"
+    sent = upstream_bodies(fake)[-1]["messages"]
+    assert [m["role"] for m in sent] == ["user", "assistant", "user"]
+    assert "server_tool_use" not in json.dumps(sent) and "web_search_tool_result" not in json.dumps(sent)
+    response = oai(gateway).responses.create(
+        model=RESPONSES_MODEL,
+        input="Pelicans? [[fake calls=web_search q=pelicans]]",
+        tools=[{"type": "web_search"}],
+        extra_body={"hi_tool_events": True},
+    )
+    replay: Any = [
+        *[item.model_dump(exclude_none=True) for item in response.output],
+        {"role": "user", "content": "More? [[fake words=3]]"},
+    ]
+    follow = oai(gateway).responses.create(model=RESPONSES_MODEL, input=replay)
+    assert follow.output_text
+    assert "web_search_call" not in json.dumps(upstream_bodies(fake)[-1]["input"])
