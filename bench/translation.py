@@ -46,6 +46,7 @@ from hyperinfer.gateway.transport import UpstreamCall  # noqa: E402
 from hyperinfer.ir.accumulate import Accumulator  # noqa: E402
 from hyperinfer.ir.usage import Usage  # noqa: E402
 from hyperinfer.local.fakes import anthropic as fake_anthropic  # noqa: E402
+from hyperinfer.local.fakes import gemini as fake_gemini  # noqa: E402
 from hyperinfer.local.fakes import openai_chat as fake_chat  # noqa: E402
 from hyperinfer.local.fakes import openai_compatible as fake_compatible  # noqa: E402
 from hyperinfer.local.fakes import openai_responses as fake_responses  # noqa: E402
@@ -65,6 +66,7 @@ KINDS = (
     ProviderKind.OPENAI_RESPONSES,
     ProviderKind.ANTHROPIC,
     ProviderKind.OPENAI_COMPATIBLE,
+    ProviderKind.GEMINI,
 )
 # openai_compatible is measured with the catalog's DeepSeek options (the most that kind reshapes).
 DEEPSEEK = load_catalog(REPO / "providers.yaml").providers["deepseek"].compat
@@ -329,6 +331,11 @@ def provider_answer(kind: ProviderKind, body: dict[str, Any]) -> tuple[dict[str,
         responses = ResponsesAnswer(body, OPTS)
         responses.text = ANSWER
         return responses.response(), responses.frames()
+    if kind is ProviderKind.GEMINI:  # a thought summary, the text, two calls (the first signed)
+        gemini = fake_gemini.Answer(body, OPTS, "upstream-model")
+        calls = [part for part in gemini.parts if "functionCall" in part]
+        gemini.parts = [{"text": THINKING, "thought": True}, {"text": ANSWER}, *calls]
+        return gemini.whole(), gemini.frames()
     message = fake_anthropic.Answer(body, OPTS)
     message.blocks[0]["thinking"] = THINKING
     message.blocks.insert(1, {"type": "text", "text": ANSWER})
@@ -402,7 +409,15 @@ def view_for(ingress: Ingress) -> View:
 
 def target(stream: bool, kind: ProviderKind) -> Target:
     compat = DEEPSEEK if kind is ProviderKind.OPENAI_COMPATIBLE else None
-    return Target("upstream-model", max_output_tokens=8192, stream=stream, reasoning=True, compat=compat)
+    levels = ("low", "medium", "high") if kind is ProviderKind.GEMINI else ()  # Gemini 3's, as cataloged
+    return Target(
+        "upstream-model",
+        max_output_tokens=8192,
+        stream=stream,
+        reasoning=True,
+        compat=compat,
+        thinking_levels=levels,
+    )
 
 
 def translated(ingress: Ingress, kind: ProviderKind) -> Row:
