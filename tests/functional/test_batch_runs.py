@@ -27,7 +27,7 @@ TEMPLATE = json.loads((REPO / "events/batch_run/deleted-batch.json").read_text()
 
 
 def sqs_event(*messages: BatchMessage) -> dict[str, Any]:
-    event = {"Records": []}
+    event: dict[str, Any] = {"Records": []}
     for n, message in enumerate(messages):
         record = copy.deepcopy(TEMPLATE["Records"][0])
         record["messageId"] = f"message-{n}"

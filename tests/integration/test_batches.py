@@ -27,7 +27,7 @@ MODELS = ("claude-haiku-4-5", "gpt-4.1-mini", "gpt-5.3-codex")
 @pytest.fixture(scope="module")
 def gateway(fake: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     env = {"HYPERINFER_BATCH_WORKSPACE_CONCURRENCY": "2", "HYPERINFER_KEY_CACHE_TTL": "0"}
-    with running_gateway(fake, tmp_path_factory.mktemp("batches"), env) as running:
+    with running_gateway(fake, tmp_path_factory.mktemp("batches"), env=env) as running:
         yield running
 
 
@@ -312,7 +312,7 @@ def test_requests_as_a_body_of_batches_are_a_message_batch(gateway: Gateway) -> 
 @pytest.fixture(scope="module")
 def short_lived(fake: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     env = {"HYPERINFER_BATCH_EXPIRY_SECONDS": "2", "HYPERINFER_BATCH_WORKSPACE_CONCURRENCY": "1"}
-    with running_gateway(fake, tmp_path_factory.mktemp("batches-expiry"), env) as running:
+    with running_gateway(fake, tmp_path_factory.mktemp("batches-expiry"), env=env) as running:
         yield running
 
 

@@ -59,6 +59,8 @@ class BatchCall:
             revoked = GatewayError(ErrorCode.INVALID_API_KEY, "The key that created this batch is revoked.")
             await self.errored(revoked, None)
             return
+        # A one-time key was spent once, creating the batch: its requests run on that spend.
+        api_key = api_key.model_copy(update={"one_time": False})
         backoff = Backoff(rt.settings.retry_backoff_base_ms, rt.settings.retry_after_max_seconds)
         rng = random.Random()  # noqa: S311 - jitter, not secrecy
         # One Meter for every try: one generation record, its attempts list showing each call.
