@@ -108,3 +108,9 @@ def test_a_consumer_killed_mid_request_leaves_it_claimable_and_its_hold_to_the_s
     assert rt.accounts.balance("ws_events") == before - int(second["cost_micro_usd"]) - dead_hold.amount
     assert invoke("batch_run", run) == {"batchItemFailures": []}  # done: no third call
     assert calls(fake, "killed-mid-request") == 1
+
+
+def test_the_sample_event_for_a_deleted_batch_is_acknowledged_and_runs_nothing(fake: FakeProvider) -> None:
+    before = len(fake.calls)
+    assert invoke("batch_run", TEMPLATE) == {"batchItemFailures": []}
+    assert len(fake.calls) == before

@@ -153,9 +153,9 @@ class BatchStore:
         return True
 
     def delete(self, workspace_id: str, batch_id: str) -> None:
+        """The batch and its requests leave the table (nothing reaches its objects any more); the
+        objects themselves go with the bucket's lifecycle rule, as nothing here deletes objects."""
         for request in self.requests(batch_id):
-            if request.get("result_key"):
-                self.s3.delete_object(Bucket=self.bucket, Key=request["result_key"])
             self.db.delete_item(TableName=self.table, Key=request_key(batch_id, request["index"]))
         self.db.delete_item(TableName=self.table, Key=batch_key(workspace_id, batch_id))
 
