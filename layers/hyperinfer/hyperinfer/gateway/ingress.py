@@ -15,6 +15,7 @@ from hyperinfer.catalog import ProviderKind
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.contract import IngressCodec
 from hyperinfer.function_table import Envelope
+from hyperinfer.gateway.refusals import Check, chat_checks, messages_checks, responses_checks
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Ingress:
     cap_fields: tuple[str, ...] = ()  # where a client sets its output cap, the first one preferred
     # Fields seed 001 says the gateway refuses in this format, even when the provider could take them.
     refused: tuple[tuple[str, str], ...] = ()
+    # Refusals that look inside the body (gateway/refusals.py); like `refused`, on every path.
+    checks: Check | None = None
 
     def output_cap(self, payload: dict[str, Any]) -> int | None:
         for name in self.cap_fields:
@@ -39,6 +42,8 @@ class Ingress:
         for name, why in self.refused:
             if payload.get(name) is not None:
                 raise GatewayError(ErrorCode.INVALID_REQUEST, f"{name}: {why}", param=name)
+        if self.checks is not None:
+            self.checks(payload)
 
     @cached_property
     def codec(self) -> IngressCodec:
@@ -60,6 +65,7 @@ CHAT_COMPLETIONS = Ingress(
     id_prefix="gen-",
     native=ProviderKind.OPENAI_CHAT,
     cap_fields=("max_completion_tokens", "max_tokens"),
+    checks=chat_checks,
 )
 RESPONSES = Ingress(
     name="responses",
@@ -69,6 +75,7 @@ RESPONSES = Ingress(
     native=ProviderKind.OPENAI_RESPONSES,
     cap_fields=("max_output_tokens",),
     refused=(("previous_response_id", _STATELESS), ("conversation", _STATELESS)),
+    checks=responses_checks,
 )
 ANTHROPIC_MESSAGES = Ingress(
     name="anthropic_messages",
@@ -78,4 +85,5 @@ ANTHROPIC_MESSAGES = Ingress(
     native=ProviderKind.ANTHROPIC,
     cap_fields=("max_tokens",),
     refused=(("response_format", "has no Anthropic Messages equivalent; use output_config.format instead."),),
+    checks=messages_checks,
 )
