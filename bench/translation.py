@@ -405,16 +405,8 @@ def target(stream: bool, kind: ProviderKind) -> Target:
     return Target("upstream-model", max_output_tokens=8192, stream=stream, reasoning=True, compat=compat)
 
 
-def adapter(kind: ProviderKind) -> Any:
-    if kind is ProviderKind.OPENAI_COMPATIBLE:  # not in the pipeline's table of kinds yet
-        from hyperinfer.providers.openai_compatible import ADAPTER
-
-        return ADAPTER
-    return upstream_for(kind)
-
-
 def translated(ingress: Ingress, kind: ProviderKind) -> Row:
-    upstream = adapter(kind)
+    upstream = upstream_for(kind)
     payload = CLIENT_REQUESTS[ingress.name]()
     model = ingress.request_model
     view = view_for(ingress)
@@ -533,7 +525,7 @@ def json_costs() -> list[str]:
     bodies = [(f"{name} request", build()) for name, build in CLIENT_REQUESTS.items()]
     for kind in KINDS:
         body = (
-            adapter(kind)
+            upstream_for(kind)
             .encode_request(CHAT_COMPLETIONS.codec.decode(_chat_parsed()), target(False, kind))
             .body
         )

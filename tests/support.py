@@ -32,8 +32,9 @@ SAMPLE_EVENT_KEY = "sk-hi-sample-event-key-do-not-use-in-production"
 CATALOG_DATE = dt.date(2026, 12, 3)
 
 
-def catalog_for(upstream_url: str, path: Path) -> Path:
-    """The real providers.yaml with every provider sent to the fake, plus one provider with no key.
+def catalog_for(upstream_url: str, path: Path, routes: dict[str, Any] | None = None) -> Path:
+    """The real providers.yaml with every provider sent to the fake, plus one provider with no key
+    (and ``routes`` added to the shipped ones).
     openai_compatible providers keep their paths (the fake serves each flavour at its vendor's);
     one that takes no key (the self-hosted example) keeps taking none."""
     raw: dict[str, Any] = yaml.safe_load((REPO / "providers.yaml").read_text())
@@ -50,6 +51,7 @@ def catalog_for(upstream_url: str, path: Path) -> Path:
     }
     template = next(m for m in raw["models"] if m["slug"] == "openai/gpt-4.1-mini")
     raw["models"].append({**template, "slug": "test/unkeyed", "aliases": [], "provider": "unkeyed"})
+    raw["routes"] = {**raw.get("routes", {}), **(routes or {})}
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     return path
 

@@ -46,11 +46,14 @@ def _refusal(response: httpx.Response) -> tuple[int, str, str]:
 REFUSED = [
     ("responses", {"background": True}, "background"),
     ("responses", {"prompt": {"id": "pmpt_123"}}, "prompt"),
-    ("responses", {"tools": [{"type": "web_search"}]}, "tools[0].type"),
-    ("responses", {"tools": [{"type": "web_search_preview"}]}, "tools[0].type"),
-    ("messages", {"mcp_servers": [{"type": "url", "url": "https://mcp.example", "name": "x"}]}, "mcp_servers"),
-    ("messages", {"tools": [{"type": "web_search_20250305", "name": "web_search"}]}, "tools[0]"),
-    ("chat", {"web_search_options": {}}, "web_search_options"),
+    ("responses", {"tools": [{"type": "file_search", "vector_store_ids": ["vs_1"]}]}, "tools[0].type"),
+    ("responses", {"tools": [{"type": "code_interpreter", "container": {"type": "auto"}}]}, "tools[0].type"),
+    (
+        "messages",
+        {"mcp_servers": [{"type": "url", "url": "https://mcp.example", "name": "x"}]},
+        "mcp_servers",
+    ),
+    ("messages", {"tools": [{"type": "code_execution_20250522", "name": "code_execution"}]}, "tools[0]"),
 ]
 
 
@@ -76,7 +79,12 @@ def test_anthropic_server_tool_results_in_history_go_to_anthropic_and_are_refuse
         {
             "role": "assistant",
             "content": [
-                {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {"query": "x"}},
+                {
+                    "type": "server_tool_use",
+                    "id": "srvtoolu_1",
+                    "name": "web_search",
+                    "input": {"query": "x"},
+                },
                 {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": []},
                 {"type": "text", "text": "Found nothing."},
             ],

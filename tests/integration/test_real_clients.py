@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hyperinfer.local.fakes.gemini import CALL_SIGNATURE
 from hyperinfer.local.fakes.openai_responses import ENCRYPTED
-from hyperinfer.local.fakes.server import REPLY_WORDS, SIGNATURE, FakeProvider
+from hyperinfer.local.fakes.server import REPLY_WORDS, SIGNATURE, THINKING, FakeProvider
 
 from tests.integration.conftest import DEV_KEY, Gateway
 from tests.support import REPO, UPSTREAM_KEY
@@ -33,7 +34,10 @@ MODELS = {
     "openai_chat": ("openai/gpt-4.1-mini", "/v1/chat/completions"),
     "openai_responses": ("openai/gpt-5.3-codex", "/v1/responses"),
     "anthropic": ("anthropic/claude-sonnet-4.6", "/v1/messages"),
+    "openai_compatible": ("deepseek/deepseek-v4-flash", "/chat/completions"),  # the DeepSeek fake
+    "gemini": ("google/gemini-3.8-flash", "/v1/models/gemini-3.8-flash:streamGenerateContent"),
 }
+CHAT_SHAPED = ("openai_chat", "openai_compatible")
 KINDS = list(MODELS)
 CLAUDE_SYSTEM = "You are a Claude agent"  # Claude Code's system prompt opens so
 ENVIRONMENT = "# Environment"  # and a system turn after the prompt, for a model it does not know
@@ -97,10 +101,12 @@ def claude_code(gateway: Gateway, model: str, prompt: str, home: Path) -> Run:
     return run(argv, env, workdir(home), gateway)
 
 
-def codex(gateway: Gateway, model: str, prompt: str, home: Path) -> Run:
+def codex(gateway: Gateway, model: str, prompt: str, home: Path, *, search: bool = False) -> Run:
+    # Codex offers its web_search tool unless told not to; the default gateway has no search backend.
     (home / "config.toml").write_text(
         f'model = "{model}"\n'
-        'model_provider = "hyperinfer"\n\n'
+        'model_provider = "hyperinfer"\n'
+        f'web_search = "{"live" if search else "disabled"}"\n\n'
         "[model_providers.hyperinfer]\n"
         'name = "HyperInfer"\n'
         f'base_url = "{gateway.openai_base}"\n'
@@ -151,13 +157,35 @@ def tool_name(tool: dict[str, Any]) -> str:
 
 
 def tool_names(body: dict[str, Any]) -> set[str]:
-    return {tool_name(tool) for tool in body.get("tools") or []}
+    tools = body.get("tools") or []
+    declared = [d for tool in tools for d in tool.get("functionDeclarations") or []]  # Gemini
+    return {tool_name(tool) for tool in declared or tools}
+
+
+def gemini_texts(body: dict[str, Any], role: str) -> str:
+    return "\n".join(texts(c["parts"]) for c in body["contents"] if c["role"] == role)
+
+
+def check_gemini_request(call: dict[str, Any], instructions: str) -> None:
+    """Any client's request as Gemini says it: instructions hoisted, the key in its own header."""
+    body = call["body"]
+    assert instructions in texts(body["systemInstruction"]["parts"])
+    assert PROMPT in gemini_texts(body, "user")
+    declarations = [d for tool in body["tools"] for d in tool["functionDeclarations"]]
+    assert declarations and all("parametersJsonSchema" in d for d in declarations)
+    assert body["generationConfig"]["maxOutputTokens"] > 0
+    assert call["headers"]["x-goog-api-key"] == UPSTREAM_KEY and call["authorization"] is None
 
 
 def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
     body = call["body"]
     assert {"Bash", "Read", "Edit", "Write"} <= tool_names(body)
-    if kind == "openai_chat":
+    if kind == "gemini":
+        check_gemini_request(call, CLAUDE_SYSTEM)
+        # The system turn it puts after the prompt joins the instructions: Gemini has one place.
+        assert ENVIRONMENT in texts(body["systemInstruction"]["parts"])
+        return
+    if kind in CHAT_SHAPED:
         # Claude Code's system blocks become one leading system message; its tools, function tools.
         assert body["messages"][0]["role"] == "system"
         assert CLAUDE_SYSTEM in body["messages"][0]["content"]
@@ -165,7 +193,8 @@ def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
         # The system turn it puts after the prompt (its environment) stays a system turn, in place.
         assert any(m["role"] == "system" and ENVIRONMENT in m["content"] for m in body["messages"][2:])
         assert all(t["type"] == "function" and "parameters" in t["function"] for t in body["tools"])
-        assert body["max_completion_tokens"] > 0
+        # DeepSeek's cap field is max_tokens, and it takes no user (left out, named dropped).
+        assert body["max_completion_tokens" if kind == "openai_chat" else "max_tokens"] > 0
     elif kind == "openai_responses":
         assert CLAUDE_SYSTEM in body["instructions"]
         assert any(i.get("role") == "user" and PROMPT in texts(i["content"]) for i in body["input"])
@@ -180,14 +209,20 @@ def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
         assert body["metadata"]["user_id"]
     if kind != "anthropic":
         assert call["authorization"] == f"Bearer {UPSTREAM_KEY}"
+    if kind == "openai_chat":
         # Claude Code's user id is a ~150-character JSON object; OpenAI takes at most 64.
         assert 0 < len(body["user"]) <= 64
+    elif kind == "openai_compatible":
+        assert "user" not in body and "metadata" not in body
 
 
 def check_codex_request(kind: str, call: dict[str, Any]) -> None:
     body = call["body"]
     assert "exec_command" in tool_names(body)
-    if kind == "openai_chat":
+    if kind == "gemini":
+        check_gemini_request(call, CODEX_INSTRUCTIONS)
+        return
+    if kind in CHAT_SHAPED:
         first = body["messages"][0]
         assert first["role"] == "developer" and CODEX_INSTRUCTIONS in first["content"]
         assert any(m["role"] == "user" and PROMPT in texts(m["content"]) for m in body["messages"])
@@ -228,10 +263,23 @@ def test_real_client_completes_a_prompt_through_the_gateway(
 def tool_exchange(kind: str, body: dict[str, Any]) -> tuple[str, str, str, str | None]:
     """From a second-turn body: the tool called, its call id, the id the result answers, and the
     opaque reasoning handed back with the call (None where the format has no place for it)."""
-    if kind == "openai_chat":
-        call = next(m for m in body["messages"] if m.get("tool_calls"))["tool_calls"][0]
-        result = next(m for m in body["messages"] if m["role"] == "tool")
-        return call["function"]["name"], call["id"], result["tool_call_id"], None
+    if kind == "gemini":
+        # No call ids on Gemini's wire (the gateway mints them and keeps them home): the function
+        # response answers the call by name, and the signature rides on the call's own part.
+        parts = [
+            p for c in body["contents"] if c["role"] == "model" for p in c["parts"] if "functionCall" in p
+        ]
+        responses = [
+            p["functionResponse"] for c in body["contents"] for p in c["parts"] if "functionResponse" in p
+        ]
+        name = parts[0]["functionCall"]["name"]
+        return name, name, responses[0]["name"], parts[0].get("thoughtSignature")
+    if kind in CHAT_SHAPED:
+        turn = next(m for m in body["messages"] if m.get("tool_calls"))
+        call, result = turn["tool_calls"][0], next(m for m in body["messages"] if m["role"] == "tool")
+        # DeepSeek's thinking mode wants the tool turn's reasoning back (its fake answers 400 without).
+        reasoning = turn["reasoning_content"] if kind == "openai_compatible" else None
+        return call["function"]["name"], call["id"], result["tool_call_id"], reasoning
     if kind == "openai_responses":
         call = next(i for i in body["input"] if i.get("type") == "function_call")
         output = next(i for i in body["input"] if i.get("type") == "function_call_output")
@@ -260,7 +308,15 @@ def test_real_client_runs_a_tool_round_trip_through_the_gateway(
     result = CLIENTS[client](gateway, MODELS[kind][0], prompt, tmp_path)
     first, second = completed(fake, kind, 2, result)
     name, call_id, answered, reasoning = tool_exchange(kind, second["body"])
-    assert name == tool_name(first["body"]["tools"][0])
+    tools = first["body"]["tools"]
+    assert name == tool_name(tools[0]["functionDeclarations"][0] if kind == "gemini" else tools[0])
     assert answered == call_id
     # The opaque reasoning the client was handed survives its round trip through the client's format.
-    assert reasoning == {"openai_chat": None, "openai_responses": ENCRYPTED, "anthropic": SIGNATURE}[kind]
+    expected = {
+        "openai_chat": None,
+        "openai_responses": ENCRYPTED,
+        "anthropic": SIGNATURE,
+        "gemini": CALL_SIGNATURE,
+        "openai_compatible": THINKING,  # DeepSeek's reasoning_content, echoed on the tool turn
+    }
+    assert reasoning == expected[kind]

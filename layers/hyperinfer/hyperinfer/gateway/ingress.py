@@ -15,7 +15,6 @@ from hyperinfer.catalog import ProviderKind
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.contract import IngressCodec
 from hyperinfer.function_table import Envelope
-from hyperinfer.gateway.refusals import Check, chat_checks, messages_checks, responses_checks
 
 
 @dataclass(frozen=True)
@@ -28,8 +27,6 @@ class Ingress:
     cap_fields: tuple[str, ...] = ()  # where a client sets its output cap, the first one preferred
     # Fields seed 001 says the gateway refuses in this format, even when the provider could take them.
     refused: tuple[tuple[str, str], ...] = ()
-    # Refusals that look inside the body (gateway/refusals.py); like `refused`, on every path.
-    checks: Check | None = None
 
     def output_cap(self, payload: dict[str, Any]) -> int | None:
         for name in self.cap_fields:
@@ -42,8 +39,6 @@ class Ingress:
         for name, why in self.refused:
             if payload.get(name) is not None:
                 raise GatewayError(ErrorCode.INVALID_REQUEST, f"{name}: {why}", param=name)
-        if self.checks is not None:
-            self.checks(payload)
 
     @cached_property
     def codec(self) -> IngressCodec:
@@ -65,7 +60,6 @@ CHAT_COMPLETIONS = Ingress(
     id_prefix="gen-",
     native=ProviderKind.OPENAI_CHAT,
     cap_fields=("max_completion_tokens", "max_tokens"),
-    checks=chat_checks,
 )
 RESPONSES = Ingress(
     name="responses",
@@ -74,8 +68,11 @@ RESPONSES = Ingress(
     id_prefix="resp_",
     native=ProviderKind.OPENAI_RESPONSES,
     cap_fields=("max_output_tokens",),
-    refused=(("previous_response_id", _STATELESS), ("conversation", _STATELESS)),
-    checks=responses_checks,
+    refused=(
+        ("previous_response_id", _STATELESS),
+        ("conversation", _STATELESS),
+        ("prompt", "the gateway keeps no stored prompts; send instructions and input instead."),
+    ),
 )
 ANTHROPIC_MESSAGES = Ingress(
     name="anthropic_messages",
@@ -85,5 +82,4 @@ ANTHROPIC_MESSAGES = Ingress(
     native=ProviderKind.ANTHROPIC,
     cap_fields=("max_tokens",),
     refused=(("response_format", "has no Anthropic Messages equivalent; use output_config.format instead."),),
-    checks=messages_checks,
 )

@@ -37,11 +37,6 @@ class RouterFields(_Spec):
     metadata: dict[MetadataKey, MetadataValue] = Field(default_factory=dict, max_length=16)
 
 
-def asks_for_routing(payload: dict[str, Any], kept: Iterable[str] = ()) -> bool:
-    """Cheap: whether a body carries any router field (the pipeline imports this package only then)."""
-    return ORQ in payload or any(name in payload for name in FIELDS if name not in kept)
-
-
 def extract(payload: dict[str, Any], kept: Iterable[str] = ()) -> tuple[RouterFields, dict[str, Any]]:
     """The router fields and the body without them.
 
