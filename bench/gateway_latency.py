@@ -1,7 +1,9 @@
 """Latency the gateway adds over calling the provider directly, both measured in one interleaved run.
 
 Starts the fake provider and `hyperinfer dev` on loopback, then alternates identical requests to
-each. Prints p50/p99 of whole non-streamed completions and of streaming time to first byte.
+each. Prints p50/p99 of whole non-streamed completions and of streaming time to first byte, and the
+gateway process's CPU time per request (user + system, from /proc), which is steadier than latency
+on a shared machine.
 
     .venv/bin/python bench/gateway_latency.py [--requests 300]
 """
@@ -36,6 +38,12 @@ MESSAGES = [{"role": "user", "content": "Hello there"}]
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed(call: Callable[[], None]) -> float:
@@ -104,11 +112,13 @@ def main() -> None:
         results: dict[str, list[float]] = {
             key: [] for key in ("direct", "gateway", "direct ttfb", "gateway ttfb")
         }
+        cpu_before = cpu_seconds(gateway.pid)
         for _ in range(n):
             for name in targets:
                 results[name].append(timed(complete(name)))
                 results[f"{name} ttfb"].append(timed(first_byte(name)))
             fake.calls.clear()
+        cpu_ms = (cpu_seconds(gateway.pid) - cpu_before) * 1000 / (2 * n)
         print(f"{n} interleaved requests per row (loopback, fake provider, {os.cpu_count()} cores)")
         print(f"{'':<16}{'p50 ms':>10}{'p99 ms':>10}")
         for key, values in results.items():
@@ -121,6 +131,7 @@ def main() -> None:
                 results["direct" + suffix], 0.99
             )
             print(f"added by the gateway, {kind}: p50 {added50:.2f} ms, p99 {added99:.2f} ms")
+        print(f"gateway CPU per request (completion and stream alternating): {cpu_ms:.2f} ms")
     finally:
         gateway.terminate()
         gateway.wait(timeout=10)

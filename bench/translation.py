@@ -1,7 +1,7 @@
 """What translating one request, one answer and one stream costs, for every ingress x provider pair.
 
 Pure CPU, no network: the same components the gateway's pipeline calls (gateway/ingress.py,
-gateway/upstreams.py, gateway/passthrough.py), fed a 20-message agent conversation with tools and
+gateway/adapters.py, gateway/passthrough/), fed a 20-message agent conversation with tools and
 an image, and the fake provider's exact wire answers (long text, thinking, two tool calls).
 
 - request: the client's parsed JSON validated into the ingress request model, decoded into the IR,
@@ -39,10 +39,10 @@ sys.path.insert(0, str(REPO / "layers" / "hyperinfer"))
 from hyperinfer.accounts.pricing import cost_micro_usd, usd  # noqa: E402
 from hyperinfer.catalog import Pricing, ProviderKind, load_catalog  # noqa: E402
 from hyperinfer.formats.view import View  # noqa: E402
+from hyperinfer.gateway.adapters import adapter_for as upstream_for  # noqa: E402
 from hyperinfer.gateway.ingress import ANTHROPIC_MESSAGES, CHAT_COMPLETIONS, RESPONSES, Ingress  # noqa: E402
 from hyperinfer.gateway.passthrough import FLAVOURS, upstream_body  # noqa: E402
-from hyperinfer.gateway.upstream import UpstreamCall  # noqa: E402
-from hyperinfer.gateway.upstreams import upstream_for  # noqa: E402
+from hyperinfer.gateway.transport import UpstreamCall  # noqa: E402
 from hyperinfer.ir.accumulate import Accumulator  # noqa: E402
 from hyperinfer.ir.usage import Usage  # noqa: E402
 from hyperinfer.local.fakes import anthropic as fake_anthropic  # noqa: E402
@@ -50,6 +50,7 @@ from hyperinfer.local.fakes import openai_chat as fake_chat  # noqa: E402
 from hyperinfer.local.fakes import openai_compatible as fake_compatible  # noqa: E402
 from hyperinfer.local.fakes import openai_responses as fake_responses  # noqa: E402
 from hyperinfer.local.fakes.server import REPLY_WORDS  # noqa: E402
+from hyperinfer.providers.contract import Credentials  # noqa: E402
 from hyperinfer.providers.sse import SSEDecoder, SSEEvent  # noqa: E402
 from hyperinfer.providers.target import Target  # noqa: E402
 
@@ -423,23 +424,23 @@ def translated(ingress: Ingress, kind: ProviderKind) -> Row:
     def request_path() -> object:
         parsed = model.model_validate(payload)
         ingress.refuse(payload)
-        return upstream.encode_request(ingress.decode(parsed), plain)
+        return upstream.encode_request(ingress.codec.decode(parsed), plain)
 
     parsed = model.model_validate(payload)
-    encoded = upstream.encode_request(ingress.decode(parsed), plain)
+    encoded = upstream.encode_request(ingress.codec.decode(parsed), plain)
     answer, _ = provider_answer(kind, encoded.body)
 
     def response_path() -> object:
-        return ingress.encode_response(upstream.decode_response(answer, encoded.hints), view, parsed)
+        return ingress.codec.encode_response(upstream.decode_response(answer, encoded.hints), view, parsed)
 
-    streamed = upstream.encode_request(ingress.decode(parsed), streaming)
+    streamed = upstream.encode_request(ingress.codec.decode(parsed), streaming)
     _, frames = provider_answer(kind, streamed.body)
     events = sse_events(frames)
 
     def stream_path() -> Stream:
         # relay_ir's loop, without the network and the keep-alive timer.
         decoder = upstream.stream_decoder(streamed.hints, ("sk-bench",))
-        encoder = ingress.stream_encoder(view, parsed)
+        encoder = ingress.codec.stream_encoder(view, parsed)
         folded = Accumulator()
         read = count = out = 0
         for event in events:
@@ -492,13 +493,14 @@ def passthrough(ingress: Ingress) -> Row:
     streamed = upstream_body(ingress, payload, catalog_model, stream=True)
     _, frames = provider_answer(kind, streamed)
     events = sse_events(frames)
+    credentials = Credentials(api_key="sk-bench")
     call = UpstreamCall(
         provider_name="bench",
+        adapter=upstream,
+        credentials=credentials,
         url="http://upstream.invalid",
-        headers=upstream.headers("sk-bench"),
+        headers=upstream.headers(credentials),
         body=streamed,
-        secrets=("sk-bench",),
-        map_error=upstream.map_error,
     )
 
     def stream_path() -> Stream:
@@ -530,7 +532,11 @@ def json_costs() -> list[str]:
     """For scale: what parsing and serialising the bodies costs, which every route pays."""
     bodies = [(f"{name} request", build()) for name, build in CLIENT_REQUESTS.items()]
     for kind in KINDS:
-        body = adapter(kind).encode_request(CHAT_COMPLETIONS.decode(_chat_parsed()), target(False, kind)).body
+        body = (
+            adapter(kind)
+            .encode_request(CHAT_COMPLETIONS.codec.decode(_chat_parsed()), target(False, kind))
+            .body
+        )
         bodies.append((f"{kind.value} answer", provider_answer(kind, body)[0]))
     lines = []
     for name, body in bodies:

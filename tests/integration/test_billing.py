@@ -282,6 +282,10 @@ def test_generations_are_private_to_their_workspace(gateway: Gateway) -> None:
     assert data["id"] == request_id and data["status"] == "success" and data["error_code"] is None
     assert data["source"] == "api" and data["ingress_format"] == "chat_completions" and data["model"] == MODEL
     assert data["tokens_cached_prompt"] == 3 and data["tokens_completion"] > 0
+    [attempt] = data["attempts"]
+    assert (attempt["model"], attempt["status"], attempt["error_code"]) == (MODEL, "success", None)
+    assert 0 <= attempt["latency_ms"] <= data["latency_ms"]
+    assert data["estimated"] is False and data["unbilled_micro_usd"] == "0"
     assert data["total_cost"] == done.json()["usage"]["cost"] and data["cost_micro_usd"] == str(
         round(data["total_cost"] * 1_000_000)
     )

@@ -14,7 +14,8 @@ from pathlib import Path
 import anthropic
 import pytest
 from hyperinfer.catalog import ProviderKind, load_catalog
-from hyperinfer.gateway.upstreams import PACKAGES
+from hyperinfer.gateway.adapters import PACKAGES
+from hyperinfer.lifecycle import live_models, utc_today
 from hyperinfer.local.emulator import free_port
 from hyperinfer.local.fakes.server import REPLY_WORDS
 
@@ -24,8 +25,8 @@ from tests.support import REPO, wait_until_healthy
 
 REPLY = " ".join(REPLY_WORDS)
 CATALOG = load_catalog(REPO / "providers.yaml")
-# Every model of a kind the pipeline serves; a kind joins here as soon as the gateway can call it.
-SERVED = [m.slug for m in CATALOG.models if CATALOG.provider_of(m).kind in PACKAGES]
+# Every live model of a kind the pipeline serves; a kind joins here as soon as the gateway calls it.
+SERVED = [m.slug for m in live_models(CATALOG, utc_today()) if CATALOG.provider_of(m).kind in PACKAGES]
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +102,7 @@ def test_every_catalog_model_answers_offline(demo: Gateway, slug: str) -> None:
 
 
 def test_claude_code_answers_offline(demo: Gateway, tmp_path: Path) -> None:
-    result = claude_code(demo, "anthropic/claude-sonnet-4.5", "Say hello", tmp_path)
+    result = claude_code(demo, "anthropic/claude-sonnet-4.6", "Say hello", tmp_path)
     assert result.returncode == 0 and REPLY in result.stdout, result.report()
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hyperinfer.local.fakes.gemini import CALL_SIGNATURE
 from hyperinfer.local.fakes.openai_responses import ENCRYPTED
 from hyperinfer.local.fakes.server import REPLY_WORDS, SIGNATURE, FakeProvider
 
@@ -33,6 +34,7 @@ MODELS = {
     "openai_chat": ("openai/gpt-4.1-mini", "/v1/chat/completions"),
     "openai_responses": ("openai/gpt-5.3-codex", "/v1/responses"),
     "anthropic": ("anthropic/claude-sonnet-4.6", "/v1/messages"),
+    "gemini": ("google/gemini-3.8-flash", "/v1/models/gemini-3.8-flash:streamGenerateContent"),
 }
 KINDS = list(MODELS)
 CLAUDE_SYSTEM = "You are a Claude agent"  # Claude Code's system prompt opens so
@@ -151,12 +153,34 @@ def tool_name(tool: dict[str, Any]) -> str:
 
 
 def tool_names(body: dict[str, Any]) -> set[str]:
-    return {tool_name(tool) for tool in body.get("tools") or []}
+    tools = body.get("tools") or []
+    declared = [d for tool in tools for d in tool.get("functionDeclarations") or []]  # Gemini
+    return {tool_name(tool) for tool in declared or tools}
+
+
+def gemini_texts(body: dict[str, Any], role: str) -> str:
+    return "\n".join(texts(c["parts"]) for c in body["contents"] if c["role"] == role)
+
+
+def check_gemini_request(call: dict[str, Any], instructions: str) -> None:
+    """Any client's request as Gemini says it: instructions hoisted, the key in its own header."""
+    body = call["body"]
+    assert instructions in texts(body["systemInstruction"]["parts"])
+    assert PROMPT in gemini_texts(body, "user")
+    declarations = [d for tool in body["tools"] for d in tool["functionDeclarations"]]
+    assert declarations and all("parametersJsonSchema" in d for d in declarations)
+    assert body["generationConfig"]["maxOutputTokens"] > 0
+    assert call["headers"]["x-goog-api-key"] == UPSTREAM_KEY and call["authorization"] is None
 
 
 def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
     body = call["body"]
     assert {"Bash", "Read", "Edit", "Write"} <= tool_names(body)
+    if kind == "gemini":
+        check_gemini_request(call, CLAUDE_SYSTEM)
+        # The system turn it puts after the prompt joins the instructions: Gemini has one place.
+        assert ENVIRONMENT in texts(body["systemInstruction"]["parts"])
+        return
     if kind == "openai_chat":
         # Claude Code's system blocks become one leading system message; its tools, function tools.
         assert body["messages"][0]["role"] == "system"
@@ -187,6 +211,9 @@ def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
 def check_codex_request(kind: str, call: dict[str, Any]) -> None:
     body = call["body"]
     assert "exec_command" in tool_names(body)
+    if kind == "gemini":
+        check_gemini_request(call, CODEX_INSTRUCTIONS)
+        return
     if kind == "openai_chat":
         first = body["messages"][0]
         assert first["role"] == "developer" and CODEX_INSTRUCTIONS in first["content"]
@@ -228,6 +255,17 @@ def test_real_client_completes_a_prompt_through_the_gateway(
 def tool_exchange(kind: str, body: dict[str, Any]) -> tuple[str, str, str, str | None]:
     """From a second-turn body: the tool called, its call id, the id the result answers, and the
     opaque reasoning handed back with the call (None where the format has no place for it)."""
+    if kind == "gemini":
+        # No call ids on Gemini's wire (the gateway mints them and keeps them home): the function
+        # response answers the call by name, and the signature rides on the call's own part.
+        parts = [
+            p for c in body["contents"] if c["role"] == "model" for p in c["parts"] if "functionCall" in p
+        ]
+        responses = [
+            p["functionResponse"] for c in body["contents"] for p in c["parts"] if "functionResponse" in p
+        ]
+        name = parts[0]["functionCall"]["name"]
+        return name, name, responses[0]["name"], parts[0].get("thoughtSignature")
     if kind == "openai_chat":
         call = next(m for m in body["messages"] if m.get("tool_calls"))["tool_calls"][0]
         result = next(m for m in body["messages"] if m["role"] == "tool")
@@ -260,7 +298,14 @@ def test_real_client_runs_a_tool_round_trip_through_the_gateway(
     result = CLIENTS[client](gateway, MODELS[kind][0], prompt, tmp_path)
     first, second = completed(fake, kind, 2, result)
     name, call_id, answered, reasoning = tool_exchange(kind, second["body"])
-    assert name == tool_name(first["body"]["tools"][0])
+    tools = first["body"]["tools"]
+    assert name == tool_name(tools[0]["functionDeclarations"][0] if kind == "gemini" else tools[0])
     assert answered == call_id
     # The opaque reasoning the client was handed survives its round trip through the client's format.
-    assert reasoning == {"openai_chat": None, "openai_responses": ENCRYPTED, "anthropic": SIGNATURE}[kind]
+    expected = {
+        "openai_chat": None,
+        "openai_responses": ENCRYPTED,
+        "anthropic": SIGNATURE,
+        "gemini": CALL_SIGNATURE,
+    }
+    assert reasoning == expected[kind]

@@ -7,6 +7,8 @@ from typing import Any
 
 
 def kind_of(call: dict[str, Any]) -> str:
+    if call["path"].startswith("/v1/models/"):
+        return "gemini"  # the model and the streaming mode are in the path
     return {
         "/v1/chat/completions": "openai_chat",
         "/v1/responses": "openai_responses",
@@ -14,9 +16,17 @@ def kind_of(call: dict[str, Any]) -> str:
     }[call["path"]]
 
 
+def model_sent(call: dict[str, Any]) -> str:
+    if kind_of(call) == "gemini":
+        return str(call["path"].removeprefix("/v1/models/").partition(":")[0])
+    return str(call["body"]["model"])
+
+
 def system_text(call: dict[str, Any]) -> str:
     body = call["body"]
     match kind_of(call):
+        case "gemini":
+            return _text((body.get("systemInstruction") or {}).get("parts"))
         case "anthropic":
             system = body.get("system") or ""
             return system if isinstance(system, str) else "".join(b["text"] for b in system)
@@ -41,6 +51,8 @@ def tool_result(call: dict[str, Any], call_id: str) -> str | None:
     """The text of the result for `call_id`, found where the wire format keeps it."""
     body = call["body"]
     match kind_of(call):
+        case "gemini":
+            return _gemini_result(body, call_id)
         case "anthropic":
             for message in body["messages"]:
                 for block in message["content"] if isinstance(message["content"], list) else []:
@@ -57,9 +69,21 @@ def tool_result(call: dict[str, Any], call_id: str) -> str | None:
     return None
 
 
+def _gemini_result(body: dict[str, Any], call_id: str) -> str | None:
+    responses = [
+        p["functionResponse"] for c in body["contents"] for p in c["parts"] if "functionResponse" in p
+    ]
+    for response in responses:
+        if response.get("id") == call_id:
+            return str(response["response"].get("output") or response["response"].get("error"))
+    return None
+
+
 def has_image(call: dict[str, Any], data: str) -> bool:
     body = json.dumps(call["body"])
     match kind_of(call):
+        case "gemini":
+            return f'"data": "{data}"' in body and '"inlineData"' in body
         case "anthropic":
             return f'"data": "{data}"' in body and '"type": "image"' in body
         case "openai_responses":
@@ -70,6 +94,8 @@ def has_image(call: dict[str, Any], data: str) -> bool:
 
 def tool_names(call: dict[str, Any]) -> list[str]:
     tools = call["body"].get("tools") or []
+    if kind_of(call) == "gemini":
+        return [d["name"] for t in tools for d in t["functionDeclarations"]]
     if kind_of(call) == "openai_chat":
         return [t["function"]["name"] for t in tools]
     return [t["name"] for t in tools]
@@ -78,6 +104,8 @@ def tool_names(call: dict[str, Any]) -> list[str]:
 def reasoning_sent(call: dict[str, Any]) -> Any:
     body = call["body"]
     match kind_of(call):
+        case "gemini":
+            return (body.get("generationConfig") or {}).get("thinkingConfig")
         case "anthropic":
             return body.get("thinking")
         case "openai_responses":

@@ -193,6 +193,13 @@ class TokenCount(_Schema):
     input_tokens: int = Field(description="A local estimate (see X-HyperInfer-Token-Count).")
 
 
+class GenerationAttempt(_Schema):
+    model: str
+    status: Literal["success", "error", "cancelled"]
+    error_code: ErrorCode | None
+    latency_ms: int
+
+
 class GenerationData(_Schema):
     id: str
     model: str
@@ -209,6 +216,13 @@ class GenerationData(_Schema):
     status: str
     error_code: ErrorCode | None
     created_at: str
+    attempts: list[GenerationAttempt] = Field(
+        description="Every upstream call of the request, in order (retries, fallbacks, tool turns)."
+    )
+    estimated: bool = Field(description="Some usage was counted by the gateway (the provider reported none).")
+    unbilled_micro_usd: str = Field(
+        description="What the provider billed beyond the request's hold: not charged to the workspace."
+    )
 
 
 class GenerationResponse(_Schema):

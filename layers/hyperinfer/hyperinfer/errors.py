@@ -57,12 +57,14 @@ class GatewayError(Exception):
         *,
         param: str | None = None,
         retry_after: str | None = None,
+        issues: tuple[str, ...] = (),
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.param = param
         self.retry_after = retry_after
+        self.issues = issues  # every problem, each naming its field, where an envelope lists them
 
     @property
     def status(self) -> int:

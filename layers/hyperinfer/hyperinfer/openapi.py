@@ -4,6 +4,7 @@ validate requests and shape responses."""
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,13 @@ class Operation:
     extra_statuses: tuple[int, ...] = ()
     status: int = 200
     security: str | None = None  # a scheme other than the default bearer key
+    # Query parameters: (name, JSON Schema, required, description). Path parameters come from the route.
+    query: tuple[tuple[str, dict[str, Any], bool, str], ...] = ()
+    path_descriptions: tuple[tuple[str, str], ...] = ()
+
+
+_PATH_PARAM = re.compile(r"\{(\w+)\}")
+_TIME = {"type": "string", "description": "Unix milliseconds or ISO 8601."}
 
 
 def _request(package: str, name: str) -> type[BaseModel]:
@@ -78,7 +86,13 @@ OPERATIONS: dict[str, Operation] = {
         s.TokenCount,
         _request("anthropic_messages", "CountTokensRequest"),
     ),
-    "generation": Operation("getGeneration", "Get generation metadata", "Metadata", s.GenerationResponse),
+    "generation": Operation(
+        "getGeneration",
+        "Get generation metadata",
+        "Metadata",
+        s.GenerationResponse,
+        query=(("id", {"type": "string", "minLength": 1}, True, "A request id or a gen-/resp_/msg_ id."),),
+    ),
     "playground_keys": Operation(
         "mintPlaygroundKey",
         "Mint a one-time playground key (internal)",
@@ -110,9 +124,24 @@ OPERATIONS: dict[str, Operation] = {
         status=201,
     ),
     "report_upload_status": Operation(
-        "getReportUpload", "An upload's ingestion status and bad lines", "Reporting", rs.ReportUploadStatus
+        "getReportUpload",
+        "An upload's ingestion status and bad lines",
+        "Reporting",
+        rs.ReportUploadStatus,
+        path_descriptions=(("upload_id", "The id POST /api/v1/report-uploads returned."),),
     ),
-    "reports": Operation("listReports", "List stored reports", "Reporting", rs.ReportPage),
+    "reports": Operation(
+        "listReports",
+        "List stored reports",
+        "Reporting",
+        rs.ReportPage,
+        query=(
+            ("since", _TIME, False, "Reports received at or after this time."),
+            ("until", _TIME, False, "Reports received before this time."),
+            ("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, False, "Page size."),
+            ("cursor", {"type": "string"}, False, "The previous page's next_cursor."),
+        ),
+    ),
     "models": Operation("listModels", "List models", "Catalog", s.ModelList, public=True),
     "healthz": Operation("getHealthz", "Liveness", "Health", s.Health, public=True),
     "readyz": Operation("getReadyz", "Readiness", "Health", s.Readiness, public=True, extra_statuses=(503,)),
@@ -149,6 +178,8 @@ def _operation(spec: FunctionSpec, op: Operation) -> dict[str, Any]:
         "description": spec.description,
         "responses": responses,
     }
+    if parameters := _parameters(spec, op):
+        operation["parameters"] = parameters
     if op.public:
         operation["security"] = []
     elif op.security:
@@ -159,6 +190,26 @@ def _operation(spec: FunctionSpec, op: Operation) -> dict[str, Any]:
             "content": {"application/json": {"schema": {"$ref": REF.format(model=op.request.__name__)}}},
         }
     return operation
+
+
+def _parameters(spec: FunctionSpec, op: Operation) -> list[dict[str, Any]]:
+    """Every ``{name}`` of the route (required, as OpenAPI demands of path parameters), then the query."""
+    described = dict(op.path_descriptions)
+    path = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"},
+            **({"description": described[name]} if name in described else {}),
+        }
+        for name in _PATH_PARAM.findall(spec.route)
+    ]
+    query = [
+        {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+        for name, schema, required, description in op.query
+    ]
+    return path + query
 
 
 def build_document() -> dict[str, Any]:

@@ -27,6 +27,7 @@ USAGE = Usage(
     cache_write_1h_tokens=2,
     output_tokens=30,
     reasoning_tokens=12,
+    cache_writes_reported=True,  # as an Anthropic upstream does
 )
 
 

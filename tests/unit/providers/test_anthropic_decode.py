@@ -42,7 +42,7 @@ def test_the_documented_text_response() -> None:
     assert response.model == "claude-sonnet-4-5-20250929"
     assert response.content == (TextBlock(text="I'm functioning well."),)
     assert response.stop_reason == "end_turn"
-    assert response.usage == Usage(input_tokens=27, output_tokens=35)
+    assert response.usage == Usage(input_tokens=27, output_tokens=35, cache_writes_reported=True)
 
 
 def test_thinking_with_its_signature_redacted_thinking_and_tool_calls() -> None:
@@ -121,6 +121,7 @@ def test_cache_reads_and_writes_are_counted_beside_input_and_writes_split_by_ttl
         cache_write_1h_tokens=1000,
         output_tokens=80,
         reasoning_tokens=50,
+        cache_writes_reported=True,
     )
     assert usage.prompt_tokens == 4512 and usage.total_tokens == 4592
 

@@ -260,7 +260,9 @@ def test_thinking_with_signature_text_and_a_tool_call_fold_into_the_non_streamed
     folded = fold(events)
     assert folded == decode_response(THINKING_TOOL_MESSAGE)
     assert folded.stop_reason == "tool_use"
-    assert folded.usage == Usage(input_tokens=472, cache_read_tokens=2048, output_tokens=89)
+    assert folded.usage == Usage(
+        input_tokens=472, cache_read_tokens=2048, output_tokens=89, cache_writes_reported=True
+    )
 
 
 @pytest.mark.parametrize("step", [1, 3, 7, 64, 100_000])
@@ -298,7 +300,13 @@ def test_message_delta_usage_replaces_start_usage_and_keeps_the_one_hour_cache_s
     events = decode_sse((raw + finish(usage=closing)).encode())
     assert isinstance(events[0], MessageStart) and events[0].usage.cache_write_1h_tokens == 600
     assert events[-2] == UsageUpdate(
-        usage=Usage(input_tokens=10, cache_write_tokens=300, cache_write_1h_tokens=600, output_tokens=42)
+        usage=Usage(
+            input_tokens=10,
+            cache_write_tokens=300,
+            cache_write_1h_tokens=600,
+            output_tokens=42,
+            cache_writes_reported=True,
+        )
     )
 
 

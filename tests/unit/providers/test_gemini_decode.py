@@ -164,3 +164,10 @@ def test_secrets_never_travel_in_an_error_message() -> None:
     body = error(400, "INVALID_ARGUMENT", f"API key {KEY} not valid. Please pass a valid API key.")
     mapped = ADAPTER.map_error("google", 400, body, {}, [KEY])
     assert KEY not in mapped.message and "[redacted]" in mapped.message
+
+
+def test_a_google_key_not_known_to_the_caller_is_still_scrubbed_by_its_shape() -> None:
+    other = "AIzaSyOtherKeyThatLeakedIntoTheMessage12345"
+    body = error(403, "PERMISSION_DENIED", f"Key {other} has no access to this project.")
+    mapped = ADAPTER.map_error("google", 403, body, {}, [KEY])
+    assert other not in mapped.message and mapped.code is ErrorCode.PROVIDER_AUTH

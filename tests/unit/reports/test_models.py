@@ -269,3 +269,18 @@ def test_metadata_too_large_for_the_item_is_refused_by_name(fmt: ReportFormat) -
     tags = {f"k{n}": "v" * 1_000 for n in range(101)}
     body = openai_report(tags=tags) if fmt == "openai" else anthropic_report(metadata=tags)
     assert rejected(fmt, body).param == ("reqPayload.metadata" if fmt == "openai" else "metadata")
+
+
+def test_every_problem_is_its_own_issue_naming_its_field() -> None:
+    error = rejected("anthropic", anthropic_report(reqPayload={"model": "claude-sonnet-4-5"}))
+    issues = report_error(error, "req_1")["issues"]
+    assert sorted(issue["message"] for issue in issues) == [
+        "reqPayload.max_tokens: Field required",
+        "reqPayload.messages: Field required",
+    ]
+    ReportError.model_validate(report_error(error, "req_1"))  # still the seed's shape
+
+
+def test_a_single_problem_is_a_single_issue() -> None:
+    error = rejected("openai", openai_report(statusCode="200"))
+    assert report_error(error, "req_1")["issues"] == [{"message": error.message}]

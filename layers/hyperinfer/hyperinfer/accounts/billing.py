@@ -36,6 +36,10 @@ class Reservation:
     amount: int
     key_hash: str
     limited_key: bool  # the key has a spend limit: its committed total moves with this reservation
+    # Which of the request's holds this is (0, 1, ...: one per hold taken again within a request):
+    # two holds of one request may otherwise be identical transactions, and DynamoDB would apply
+    # the second as a replay of the first (ClientRequestToken).
+    hold: int = 0
 
 
 def _cancel_reasons(error: Exception) -> list[str]:
@@ -59,14 +63,33 @@ class Billing:
 
     # -- reserve ---------------------------------------------------------------------------------
 
-    def reserve(self, api_key: ApiKey, amount: int, request_id: str, *, about: dict[str, str]) -> Reservation:
+    def reserve(
+        self,
+        api_key: ApiKey,
+        amount: int,
+        request_id: str,
+        *,
+        about: dict[str, str],
+        hold: int = 0,
+    ) -> Reservation:
         """Hold `amount`. Balance shards and concurrency slots are tried in random order, so
-        concurrent requests spread out; `about` (model, ingress_format) is kept for the sweep."""
+        concurrent requests spread out; `about` (model, ingress_format) is kept for the sweep.
+        A request's later holds (another model after a failed call, a tool loop's next turn) are
+        numbered by `hold` (1, 2, ...) and not counted again against the key's per-minute rate,
+        which counts requests, not upstream calls."""
         n = self.store.shards
         funds, slots = random.sample(range(n), n), random.sample(range(n), n)
         f = s = consolidations = 0
         for _ in range(4 * n):
-            outcome = self._try(api_key, amount, request_id, shard=funds[f], slot=slots[s], about=about)
+            outcome = self._try(
+                api_key,
+                amount,
+                request_id,
+                shard=funds[f],
+                slot=slots[s],
+                about=about,
+                hold=hold,
+            )
             if isinstance(outcome, Reservation):
                 return outcome
             if outcome == "slot":
@@ -87,6 +110,7 @@ class Billing:
 
     def _try(
         self, api_key: ApiKey, amount: int, request_id: str, *, shard: int, slot: int, about: dict[str, str],
+        hold: int,
     ) -> Reservation | str:  # fmt: skip
         table, ws = self.store.table, api_key.workspace_id
         now = int(self.clock())
@@ -103,7 +127,7 @@ class Billing:
             items.append(("key_limit", _update(
                 table, key_for_hash(api_key.key_hash), "SET committed = committed + :r",
                 {":r": amount, ":room": api_key.spend_limit - amount}, "committed <= :room")))  # fmt: skip
-        if api_key.rpm is not None:
+        if api_key.rpm is not None and hold == 0:
             minute = now // 60
             items.append(("rate", _update(
                 table, key(f"RPM#{api_key.key_hash}", str(minute)),
@@ -127,6 +151,7 @@ class Billing:
             "expires_at": now + SWEEP_TTL_SECONDS,
             "gsi1pk": open_key,
             "gsi1sk": f"{now:012d}#{request_id}",
+            "hold": hold,
         }
         items.append(("reservation", {"Put": {"TableName": table, "Item": to_item(record)}}))  # fmt: skip
         try:
@@ -145,7 +170,7 @@ class Billing:
                     return name
             raise GatewayError(ErrorCode.INTERNAL_ERROR, "Could not reserve credits; try again.") from None
         return Reservation(
-            request_id, ws, shard, slot, amount, api_key.key_hash, api_key.spend_limit is not None
+            request_id, ws, shard, slot, amount, api_key.key_hash, api_key.spend_limit is not None, hold
         )
 
     def _refusal(self, reason: str, api_key: ApiKey) -> GatewayError:
@@ -194,21 +219,34 @@ class Billing:
 
     def settle(self, reservation: Reservation, cost: int, generation: Generation) -> bool:
         """Charge the real cost, free the slot, record the generation; False if the sweep came first."""
+        return self._close(reservation, cost, generation)
+
+    def release(self, reservation: Reservation, cost: int) -> bool:
+        """Close a hold mid-request, charging `cost` (0 after a failed call) and recording nothing:
+        the request goes on under a new hold and its one generation record comes at the end."""
+        return self._close(reservation, cost, None)
+
+    def _close(self, reservation: Reservation, cost: int, generation: Generation | None) -> bool:
+        # The charge never exceeds the hold: the refund is never negative, so neither a balance nor
+        # a key's committed spend can move past where the hold's own conditions left it.
+        if not 0 <= cost <= reservation.amount:
+            raise ValueError(f"charge {cost} outside the hold of {reservation.amount}")
         table, r, pk = self.store.table, reservation, f"WS#{reservation.workspace_id}"
         items: list[TransactWriteItemTypeDef] = [
             {"Delete": {"TableName": table, "Key": key(f"RES#{r.request_id}", "RES"),
                         "ConditionExpression": "attribute_exists(pk)"}},
             _update(table, key(pk, shard_sk(r.shard)), "ADD balance :refund", {":refund": r.amount - cost}),
             _update(table, key(pk, slot_sk(r.slot)), "ADD inflight :minus", {":minus": -1}),
-            {"Put": {"TableName": table, "Item": to_item(generation.values())}},
         ]  # fmt: skip
+        if generation is not None:
+            items.append({"Put": {"TableName": table, "Item": to_item(generation.values())}})
         if r.limited_key:
             items.append(
                 _update(table, key_for_hash(r.key_hash), "ADD committed :d", {":d": cost - r.amount})
             )
         try:
             self.store.db.transact_write_items(
-                TransactItems=items, ClientRequestToken=transaction_token("settle", items)
+                TransactItems=items, ClientRequestToken=transaction_token("settle", items, str(r.hold))
             )
         except Exception as error:
             reasons = _cancel_reasons(error)

@@ -9,7 +9,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from hyperinfer.accounts.keys import Source
 
 Status = Literal["success", "error", "cancelled", "swept"]
+CallStatus = Literal["success", "error", "cancelled"]
 ID_PREFIXES = ("gen-", "resp_", "msg_")
+
+
+class Attempt(BaseModel):
+    """One upstream call of a request, in the order made (retries, fallbacks, tool-loop turns)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str
+    status: CallStatus
+    error_code: str | None = None
+    latency_ms: int = 0
 
 
 class Generation(BaseModel):
@@ -31,6 +43,10 @@ class Generation(BaseModel):
     status: Status
     error_code: str | None = None
     created_at: str
+    attempts: tuple[Attempt, ...] = ()
+    estimated: bool = False  # some usage was counted by the gateway: the provider never reported it
+    # What the provider billed beyond the hold: not charged (the balance never goes below zero).
+    unbilled_micro_usd: int = 0
 
     def values(self) -> dict[str, Any]:
         """The DynamoDB item (plain values); gsi1 lists a workspace's generations by time."""
@@ -70,4 +86,15 @@ def public(values: dict[str, Any]) -> dict[str, Any]:
         "status": values["status"],
         "error_code": values.get("error_code"),
         "created_at": values["created_at"],
+        "attempts": [
+            {
+                "model": a["model"],
+                "status": a["status"],
+                "error_code": a.get("error_code"),
+                "latency_ms": a.get("latency_ms", 0),
+            }
+            for a in values.get("attempts") or []
+        ],
+        "estimated": bool(values.get("estimated", False)),
+        "unbilled_micro_usd": str(int(values.get("unbilled_micro_usd", 0))),
     }

@@ -28,6 +28,7 @@ def sweep(billing: Billing, *, older_than: int) -> list[str]:
             amount=item["amount"],
             key_hash=item["key_hash"],
             limited_key=bool(item.get("limited_key")),
+            hold=int(item.get("hold", 0)),
         )
         created = datetime.fromtimestamp(item["created_at"], UTC).isoformat(timespec="milliseconds")
         generation = Generation(

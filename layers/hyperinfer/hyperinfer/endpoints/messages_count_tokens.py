@@ -12,7 +12,7 @@ from hyperinfer.formats.anthropic_messages.decode import decode
 from hyperinfer.formats.anthropic_messages.request import CountTokensRequest
 from hyperinfer.gateway.auth import authenticate
 from hyperinfer.gateway.body import parse_object, read_body, validate
-from hyperinfer.gateway.pipeline import resolve
+from hyperinfer.gateway.plan import resolve
 from hyperinfer.gateway.runtime import runtime
 
 

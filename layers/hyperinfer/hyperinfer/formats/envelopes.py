@@ -81,7 +81,8 @@ def report_error(error: GatewayError, request_id: str) -> dict[str, Any]:
     """``{message, code, issues: [{message}]}``, as the reporting seeds define errors."""
     code = _REPORT_CODE.get(error.status, "INTERNAL_SERVER_ERROR")
     named = error.param and not error.message.startswith(error.param)
-    issues = [{"message": f"{error.param}: {error.message}" if named else error.message}]
+    listed = error.issues or (f"{error.param}: {error.message}" if named else error.message,)
+    issues = [{"message": message} for message in listed]
     return {"message": error.message, "code": code, "issues": issues, "request_id": request_id}
 
 

@@ -36,6 +36,18 @@ def _specificity(error: ErrorDetails) -> int:
     return sum(1 for part in error["loc"] if isinstance(part, int) or not _BRANCH.match(part))
 
 
+def every_problem(error: ValidationError) -> tuple[str, ...]:
+    """One message per problem, each naming its field, the most specific first."""
+    ranked = sorted(error.errors(), key=_specificity, reverse=True)
+    messages = []
+    for problem in ranked:
+        param = field_path(problem["loc"])
+        message = f"{param}: {problem['msg']}" if param else problem["msg"]
+        if message not in messages:
+            messages.append(message)
+    return tuple(messages)
+
+
 def describe(error: ValidationError) -> tuple[str, str]:
     """(message, param) for the most specific problem; the message also counts the rest."""
     best = max(error.errors(), key=_specificity)

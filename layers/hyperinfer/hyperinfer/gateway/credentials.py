@@ -1,5 +1,8 @@
-"""Provider API keys and the internal token: an environment variable when set (local runs), else
-the Secrets Manager secret the stack names (deployed functions)."""
+"""What the gateway authenticates with: a provider's ``Credentials`` and the internal token.
+
+A key is an environment variable when set (local runs), else a field of the Secrets Manager secret
+the stack names (deployed functions). ``credentials_for`` is the one place a provider's credentials
+are built: a kind that signs with AWS credentials (Bedrock) adds its branch there."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from hyperinfer.catalog import Provider
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.gateway.runtime import Runtime
 from hyperinfer.observability.redact import register_secret
+from hyperinfer.providers.contract import Credentials
 from hyperinfer.secrets import json_field
 
 
@@ -36,6 +40,14 @@ async def provider_api_key(rt: Runtime, name: str, provider: Provider) -> str:
             where += f" or the field {provider.api_key_env} of the provider-keys secret"
         raise GatewayError(ErrorCode.PROVIDER_AUTH, f"Provider {name!r} has no API key: set {where}.")
     return key
+
+
+async def credentials_for(rt: Runtime, name: str, provider: Provider) -> Credentials:
+    """The credentials a call to `provider` (catalog name `name`) authenticates with; every secret in
+    them is registered for redaction before any can reach a log line."""
+    api_key = await provider_api_key(rt, name, provider)
+    register_secret(api_key)
+    return Credentials(api_key=api_key)
 
 
 async def internal_token(rt: Runtime) -> str | None:

@@ -1,26 +1,26 @@
-"""The three ingress formats as the pipeline sees them. Format code is imported on first use, so a
-function loads only its own format."""
+"""The three ingress formats as the pipeline sees them: what the gateway decides for each (its
+envelope, id prefix, native provider kind, output-cap fields, refused fields) and its ``codec``
+(``formats.contract.IngressCodec``), the typed entry into the format's pure code."""
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
 from functools import cached_property
-from types import ModuleType
 from typing import Any
 
 from pydantic import BaseModel
 
 from hyperinfer.catalog import ProviderKind
 from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.formats.contract import IngressCodec
 from hyperinfer.function_table import Envelope
 
 
 @dataclass(frozen=True)
 class Ingress:
     name: str  # the generation record's ingress_format
-    package: str  # under hyperinfer.formats: request, decode, encode and stream modules
-    request_class: str
+    package: str  # under hyperinfer.formats; its codec module holds CODEC
     envelope: Envelope
     id_prefix: str
     native: ProviderKind  # a provider of this kind is served without the IR
@@ -40,29 +40,15 @@ class Ingress:
             if payload.get(name) is not None:
                 raise GatewayError(ErrorCode.INVALID_REQUEST, f"{name}: {why}", param=name)
 
-    def _module(self, name: str) -> ModuleType:
-        return importlib.import_module(f"hyperinfer.formats.{self.package}.{name}")
+    @cached_property
+    def codec(self) -> IngressCodec:
+        """The format's code, imported on first use: a function loads only its own format."""
+        codec: IngressCodec = importlib.import_module(f"hyperinfer.formats.{self.package}.codec").CODEC
+        return codec
 
     @cached_property
     def request_model(self) -> type[BaseModel]:
-        model: type[BaseModel] = getattr(self._module("request"), self.request_class)
-        return model
-
-    def decode(self, parsed: BaseModel) -> Any:
-        return self._module("decode").decode(parsed)
-
-    # `request` is the client's parsed request: some formats echo parts of it back (Responses does).
-    def encode_response(self, response: Any, view: Any, request: BaseModel | None = None) -> dict[str, Any]:
-        encoded: dict[str, Any] = self._module("encode").encode_response(response, view, request=request)
-        return encoded
-
-    def stream_encoder(self, view: Any, request: BaseModel | None = None) -> Any:
-        return self._module("stream").StreamEncoder(view, request=request)
-
-    @property
-    def keepalive(self) -> bytes:
-        keepalive: bytes = self._module("stream").KEEPALIVE
-        return keepalive
+        return self.codec.request_model()
 
 
 _STATELESS = "the gateway is stateless and keeps no responses; send the full input instead."
@@ -70,7 +56,6 @@ _STATELESS = "the gateway is stateless and keeps no responses; send the full inp
 CHAT_COMPLETIONS = Ingress(
     name="chat_completions",
     package="chat_completions",
-    request_class="ChatCompletionRequest",
     envelope=Envelope.OPENAI,
     id_prefix="gen-",
     native=ProviderKind.OPENAI_CHAT,
@@ -79,7 +64,6 @@ CHAT_COMPLETIONS = Ingress(
 RESPONSES = Ingress(
     name="responses",
     package="responses",
-    request_class="ResponsesRequest",
     envelope=Envelope.OPENAI,
     id_prefix="resp_",
     native=ProviderKind.OPENAI_RESPONSES,
@@ -89,7 +73,6 @@ RESPONSES = Ingress(
 ANTHROPIC_MESSAGES = Ingress(
     name="anthropic_messages",
     package="anthropic_messages",
-    request_class="MessagesRequest",
     envelope=Envelope.ANTHROPIC,
     id_prefix="msg_",
     native=ProviderKind.ANTHROPIC,

@@ -1,41 +1,49 @@
-"""A provider's stream re-encoded for a client of another format, event by event through the IR."""
+"""A provider's stream re-encoded for a client of another format, event by event through the IR.
+The loop itself (keep-alives, maximum duration, settlement) is ``gateway.relay``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Protocol
-
-import httpx
-
-from hyperinfer.errors import ErrorCode, GatewayError
-from hyperinfer.gateway.keepalive import Expired, Tick, with_keepalive
+from hyperinfer.errors import GatewayError
+from hyperinfer.formats.contract import StreamEncoder
 from hyperinfer.gateway.metering import CHARS_PER_TOKEN, Meter
-from hyperinfer.gateway.upstream import close_quietly, sse_events
 from hyperinfer.ir.accumulate import Accumulator
 from hyperinfer.ir.events import Event, Finish
+from hyperinfer.ir.usage import Usage
+from hyperinfer.providers.contract import StreamDecoder
 from hyperinfer.providers.sse import SSEEvent
-from hyperinfer.providers.transport import transport_error
 
 
-class StreamDecoder(Protocol):
-    def feed(self, event: SSEEvent) -> list[Event]: ...
-    def close(self) -> list[Event]: ...
+class IRLeg:
+    """``gateway.relay.Leg`` through the IR: folds events (for billing), encodes them, and settles
+    the bill before the client sees the end."""
 
-
-class StreamEncoder(Protocol):
-    def encode(self, event: Event) -> list[bytes]: ...
-    def error(self, error: GatewayError, request_id: str) -> bytes: ...
-
-
-class _Emitter:
-    """Folds events (for billing) and encodes them; settles the bill before the client sees the end."""
-
-    def __init__(self, encoder: StreamEncoder, meter: Meter) -> None:
-        self.encoder, self.meter = encoder, meter
+    def __init__(self, decoder: StreamDecoder, encoder: StreamEncoder, meter: Meter, request_id: str) -> None:
+        self.decoder, self.encoder, self.meter, self.request_id = decoder, encoder, meter, request_id
         self.folded = Accumulator()
         self.produced = 0  # characters of output relayed: what was produced if the stream stops short
 
-    async def emit(self, events: list[Event]) -> list[bytes]:
+    @property
+    def usage(self) -> Usage:
+        return self.folded.usage
+
+    @property
+    def produced_tokens(self) -> int:
+        return -(-self.produced // CHARS_PER_TOKEN)
+
+    @property
+    def finished(self) -> bool:
+        return self.folded.finished
+
+    async def feed(self, event: SSEEvent) -> list[bytes]:
+        return await self._emit(self.decoder.feed(event))
+
+    async def close(self) -> list[bytes]:
+        return await self._emit(self.decoder.close())
+
+    def error_frame(self, error: GatewayError) -> bytes:
+        return self.encoder.error(error, self.request_id)
+
+    async def _emit(self, events: list[Event]) -> list[bytes]:
         frames: list[bytes] = []
         for event in events:
             self.folded.add(event)
@@ -45,44 +53,3 @@ class _Emitter:
             self.produced += len(getattr(event, "partial_json", ""))
             frames += self.encoder.encode(event)
         return frames
-
-
-async def relay_ir(
-    response: httpx.Response,
-    decoder: StreamDecoder,
-    encoder: StreamEncoder,
-    *,
-    meter: Meter,
-    provider_name: str,
-    request_id: str,
-    keepalive: bytes,
-    interval: float,
-    max_duration: float,
-) -> AsyncIterator[bytes]:
-    """Any failure after the first byte ends the stream with the format's error event."""
-    out = _Emitter(encoder, meter)
-    try:
-        async for item in with_keepalive(sse_events(response), interval, max_duration):
-            if isinstance(item, Tick):
-                yield keepalive
-                continue
-            if isinstance(item, Expired):
-                raise GatewayError(
-                    ErrorCode.PROVIDER_TIMEOUT, f"Stream exceeded its maximum duration of {max_duration:g} s."
-                )
-            for frame in await out.emit(decoder.feed(item)):
-                yield frame
-            if out.folded.finished:
-                return
-        for frame in await out.emit(decoder.close()):
-            yield frame
-    except GatewayError as error:
-        await meter.fail(error.code)
-        yield encoder.error(error, request_id)
-    except httpx.HTTPError as error:
-        failure = transport_error(provider_name, error)
-        await meter.fail(failure.code)
-        yield encoder.error(failure, request_id)
-    finally:
-        await meter.interrupted(out.folded.usage, -(-out.produced // CHARS_PER_TOKEN))  # no-op once settled
-        await close_quietly(response)

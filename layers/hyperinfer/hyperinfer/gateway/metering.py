@@ -1,7 +1,20 @@
-"""Billing around one request: estimate, reserve before the upstream call, settle after it.
+"""Billing around one request: estimate, reserve before each upstream call, settle after it.
 
-Every request that got past authentication leaves a generation record, success or error. A failed
-call costs nothing; a stream the client left is charged for what was produced.
+A request may make several upstream calls (a retry, a fallback to another model, a tool loop's
+turns); the ``Meter`` follows them in order:
+
+- ``reserve(model, ...)`` before each call holds its worst case. After a failed call the hold is
+  reused when it covers the next call, else released and taken again for the next model.
+- ``call_succeeded(usage)`` / ``call_failed(code, usage)`` end a call. A call's cost is settled
+  against the hold it ran under and is bounded by it; the part a provider billed beyond the hold
+  is recorded as unbilled, never charged (the balance never goes below zero).
+- ``finish()`` writes the one generation record: ``model`` is the model that served, the cost is
+  the sum of the billable calls, and ``attempts`` lists every call with its status and latency.
+
+``succeed``, ``fail`` and ``interrupted`` are the one-call shorthands the pipeline and the relays
+use: end the current call and finish. Every request that got past authentication leaves a
+generation record, success or error. The charging policy (what a failed, broken or abandoned call
+costs) is written once in docs/data-model.md.
 """
 
 from __future__ import annotations
@@ -14,7 +27,7 @@ import anyio
 from starlette.concurrency import run_in_threadpool
 
 from hyperinfer.accounts.billing import Billing, Reservation
-from hyperinfer.accounts.generations import Generation, Status
+from hyperinfer.accounts.generations import Attempt, CallStatus, Generation, Status
 from hyperinfer.accounts.keys import ApiKey
 from hyperinfer.accounts.pricing import cost_micro_usd
 from hyperinfer.accounts.store import now_iso
@@ -43,29 +56,63 @@ def affordable_output(model: Model, prompt_tokens: int, balance: int) -> int:
     return min(model.max_output_tokens, int(left / model.pricing.completion))
 
 
+def _plus(a: Usage, b: Usage) -> Usage:
+    return Usage(
+        input_tokens=a.input_tokens + b.input_tokens,
+        output_tokens=a.output_tokens + b.output_tokens,
+        reasoning_tokens=a.reasoning_tokens + b.reasoning_tokens,
+        cache_read_tokens=a.cache_read_tokens + b.cache_read_tokens,
+        cache_write_tokens=a.cache_write_tokens + b.cache_write_tokens,
+        cache_write_1h_tokens=a.cache_write_1h_tokens + b.cache_write_1h_tokens,
+    )
+
+
+@dataclass
+class _Call:
+    model: Model
+    started: float = field(default_factory=time.monotonic)
+
+
 @dataclass
 class Meter:
     billing: Billing
     api_key: ApiKey
     request_id: str
     ingress_format: str
-    model: Model | None = None
+    model: Model | None = None  # the model of the latest call: the one that served, at the end
     started: float = field(default_factory=time.monotonic)
     reservation: Reservation | None = None
     done: bool = False
+    attempts: list[Attempt] = field(default_factory=list)
+    _call: _Call | None = None
+    _held_cost: int = 0  # cost of the calls made under the open hold, settled with it
+    _charged: int = 0  # cost of calls whose holds are already closed
+    _usage: Usage = field(default_factory=Usage)  # summed over billable calls
+    _unbilled: int = 0
+    _estimated: bool = False
+    _holds: int = 0  # holds taken so far: the next one's number
+
+    # -- one upstream call -----------------------------------------------------------------------
 
     async def reserve(self, model: Model, prompt_tokens: int, client_cap: int | None) -> int:
-        """Hold the worst case; returns the output cap to send upstream. Without a client cap the
-        gateway caps the call at what the balance can pay for, so the hold is a true bound."""
-        self.model = model
-        observe.note_model(model.slug, self.ingress_format)
+        """Hold the worst case of the next call; returns the output cap to send upstream. Without a
+        client cap the gateway caps the call at what the balance can pay for, so the hold is a
+        true bound."""
         if self.api_key.models and model.slug not in self.api_key.models:
             raise GatewayError(
                 ErrorCode.MODEL_NOT_ALLOWED, f"model: this key may not use {model.slug!r}.", param="model"
             )
+        self.model = model
+        observe.note_model(model.slug, self.ingress_format)
         cap = client_cap or model.max_output_tokens
+        amount = worst_case_cost(model, prompt_tokens, cap)
+        if self.reservation is not None:
+            if self._held_cost == 0 and amount <= self.reservation.amount:
+                self._call = _Call(model)
+                return cap  # a failed call left the hold whole, and it covers this call too
+            await self._release()
         try:
-            self.reservation = await self._hold(worst_case_cost(model, prompt_tokens, cap))
+            self.reservation = await self._hold(amount)
         except GatewayError as error:
             if error.code is not ErrorCode.INSUFFICIENT_CREDITS or client_cap is not None:
                 raise
@@ -74,37 +121,72 @@ class Meter:
             if cap < 1:
                 raise
             self.reservation = await self._hold(worst_case_cost(model, prompt_tokens, cap))
+        self._call = _Call(model)  # a call refused before it went upstream is no attempt
         return cap
 
-    async def _hold(self, amount: int) -> Reservation:
-        about = {"model": self.model.slug if self.model else "", "ingress_format": self.ingress_format}
-        return await run_in_threadpool(
-            self.billing.reserve,
-            self.api_key,
-            amount,
-            self.request_id,
-            about=about,
+    async def call_succeeded(self, usage: Usage, *, estimated: bool = False) -> None:
+        await self._end_call(usage, "success", None, estimated=estimated)
+
+    async def call_failed(
+        self, code: ErrorCode, usage: Usage | None = None, *, estimated: bool = False
+    ) -> None:
+        """A failed call is charged nothing, unless it produced output first (`usage`): the provider
+        bills us for that, so the request pays it."""
+        await self._end_call(usage or Usage(), "error", code.value, estimated=estimated)
+
+    async def _end_call(self, usage: Usage, status: CallStatus, code: str | None, *, estimated: bool) -> None:
+        call, self._call = self._call, None
+        if call is None or self.done:
+            return
+        latency = int((time.monotonic() - call.started) * 1000)
+        self.attempts.append(
+            Attempt(model=call.model.slug, status=status, error_code=code, latency_ms=latency)
         )
+        cost = cost_micro_usd(usage, call.model.pricing)
+        if cost == 0 and usage == Usage():
+            return
+        held = self.reservation.amount if self.reservation is not None else 0
+        charged = min(cost, held - self._held_cost)
+        self._held_cost += charged
+        self._unbilled += cost - charged
+        self._usage = _plus(self._usage, usage)
+        self._estimated |= estimated
 
-    async def succeed(self, usage: Usage) -> None:
-        await self._finish(usage, "success", None)
+    # -- the whole request -----------------------------------------------------------------------
 
-    async def fail(self, code: ErrorCode) -> None:
-        await self._finish(Usage(), "error", code.value)
+    async def succeed(self, usage: Usage, *, estimated: bool = False) -> None:
+        await self.call_succeeded(usage, estimated=estimated)
+        await self.finish()
+
+    async def fail(self, code: ErrorCode, usage: Usage | None = None, *, estimated: bool = False) -> None:
+        await self.call_failed(code, usage, estimated=estimated)
+        await self.finish(error_code=code.value)
 
     async def interrupted(self, usage: Usage, produced_tokens: int) -> None:
-        """The client left, or the stream broke after output began: charge what was produced."""
+        """The client left mid-stream: charge what was produced (a no-op once the request settled)."""
+        if self.done:
+            return
         output = max(usage.output_tokens, produced_tokens)
-        await self._finish(usage.model_copy(update={"output_tokens": output}), "cancelled", None)
+        estimated = output > usage.output_tokens
+        produced = usage.model_copy(update={"output_tokens": output})
+        await self._end_call(produced, "cancelled", None, estimated=estimated)
+        await self.finish(status="cancelled")
 
-    async def _finish(self, usage: Usage, status: Status, error_code: str | None) -> None:
+    async def finish(self, *, status: Status | None = None, error_code: str | None = None) -> None:
+        """Settle the open hold and write the request's one generation record."""
         if self.done:
             return
         self.done = True
-        cost = cost_micro_usd(usage, self.model.pricing) if self.model and status != "error" else 0
-        if error_code is None:
+        last = self.attempts[-1] if self.attempts else None
+        if status is None:
+            status = "error" if error_code is not None or last is None else last.status
+        if error_code is None and status == "error" and last is not None:
+            error_code = last.error_code
+        cost = self._charged + self._held_cost
+        usage = self._usage
+        if error_code is None or cost:
             observe.note_billed(usage.prompt_tokens, usage.output_tokens, cost)
-        else:
+        if error_code is not None:
             observe.note_error(error_code)
         generation = Generation(
             id=self.request_id,
@@ -122,9 +204,32 @@ class Meter:
             status=status,
             error_code=error_code,
             created_at=now_iso(),
+            attempts=tuple(self.attempts),
+            estimated=self._estimated,
+            unbilled_micro_usd=self._unbilled,
         )
         with anyio.CancelScope(shield=True):  # settle even when the client has gone
             if self.reservation is None:
                 await run_in_threadpool(self.billing.record, generation)
             else:
-                await run_in_threadpool(self.billing.settle, self.reservation, cost, generation)
+                await run_in_threadpool(self.billing.settle, self.reservation, self._held_cost, generation)
+
+    # -- holds -----------------------------------------------------------------------------------
+
+    async def _hold(self, amount: int) -> Reservation:
+        about = {"model": self.model.slug if self.model else "", "ingress_format": self.ingress_format}
+        reservation = await run_in_threadpool(
+            self.billing.reserve, self.api_key, amount, self.request_id, about=about, hold=self._holds
+        )
+        self._holds += 1
+        return reservation
+
+    async def _release(self) -> None:
+        """Close the open hold, charging the calls made under it; the next call holds anew."""
+        reservation, self.reservation = self.reservation, None
+        if reservation is None:
+            return
+        cost, self._held_cost = self._held_cost, 0
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(self.billing.release, reservation, cost)
+        self._charged += cost

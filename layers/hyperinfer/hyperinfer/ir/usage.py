@@ -20,6 +20,11 @@ class Usage(BaseModel):
     cache_write_1h_tokens: int = Field(default=0, ge=0)
     output_tokens: int = Field(default=0, ge=0, description="Completion tokens, reasoning included.")
     reasoning_tokens: int = Field(default=0, ge=0, description="The part of output_tokens spent reasoning.")
+    cache_writes_reported: bool = Field(
+        default=False,
+        description="The provider gave a cache-write figure (0 included); a format whose usage does not "
+        "always carry one shows it only then, so no client is told a number the provider did not give.",
+    )
 
     @property
     def prompt_tokens(self) -> int:

@@ -26,9 +26,11 @@ _CONTEXT_LENGTH = re.compile(r"context[_ ]length|maximum context|too many tokens
 _CONTENT_FILTER = re.compile(r"content[_ ]filter|content management policy|content_policy", re.I)
 _OVERLOADED = re.compile(r"overloaded", re.I)
 
-# Things that look like credentials: API keys of the common shapes and bearer tokens.
+# Things that look like credentials: API keys of the common shapes (Google's start "AIza") and
+# bearer tokens.
 _SECRET_SHAPES = re.compile(
-    r"(?:sk|pk|rk|key|api|token)[-_][A-Za-z0-9_\-]{12,}|Bearer\s+\S+|AKIA[0-9A-Z]{16}", re.I
+    r"(?:sk|pk|rk|key|api|token)[-_][A-Za-z0-9_\-]{12,}|Bearer\s+\S+|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_\-]{30,}",
+    re.I,
 )
 REDACTED = "[redacted]"
 

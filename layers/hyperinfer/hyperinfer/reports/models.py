@@ -39,7 +39,7 @@ from pydantic_core import PydanticCustomError
 
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.anthropic_messages.request import MessagesRequest
-from hyperinfer.formats.validation import describe
+from hyperinfer.formats.validation import describe, every_problem
 from hyperinfer.reports import metadata as meta
 from hyperinfer.reports.anthropic_message import AnthropicMessage
 from hyperinfer.reports.message import Origin, ReportFormat
@@ -175,7 +175,8 @@ def validate_report(fmt: ReportFormat, body: dict[str, Any]) -> OpenAIReport | A
         report = _MODELS[fmt].model_validate(body)
     except ValidationError as error:
         message, param = describe(error)
-        raise GatewayError(ErrorCode.INVALID_REQUEST, message, param=param or None) from None
+        issues = every_problem(error)
+        raise GatewayError(ErrorCode.INVALID_REQUEST, message, param=param or None, issues=issues) from None
     metadata = report.merged_metadata()
     if sum(len(k.encode()) + len(v.encode()) for k, v in metadata.items()) > MAX_METADATA_BYTES:
         field = "metadata" if fmt == "anthropic" else "reqPayload.metadata"

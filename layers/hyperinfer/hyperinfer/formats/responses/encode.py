@@ -19,13 +19,14 @@ from hyperinfer.ir.usage import Usage
 
 
 def render_usage(usage: Usage, cost_usd: float) -> dict[str, Any]:
-    """input_tokens include cached ones (OpenAI's meaning); ``cost`` is HyperInfer's extension."""
+    """input_tokens include cached ones (OpenAI's meaning); ``cost`` is HyperInfer's extension.
+    ``cache_write_tokens`` is not OpenAI's: it is shown when the provider gave the figure."""
+    details = {"cached_tokens": usage.cache_read_tokens}
+    if usage.cache_writes_reported:
+        details["cache_write_tokens"] = usage.cache_write_tokens + usage.cache_write_1h_tokens
     return {
         "input_tokens": usage.prompt_tokens,
-        "input_tokens_details": {
-            "cached_tokens": usage.cache_read_tokens,
-            "cache_write_tokens": usage.cache_write_tokens + usage.cache_write_1h_tokens,
-        },
+        "input_tokens_details": details,
         "output_tokens": usage.output_tokens,
         "output_tokens_details": {"reasoning_tokens": usage.reasoning_tokens},
         "total_tokens": usage.total_tokens,

@@ -120,15 +120,20 @@ class Answer:
 
     def usage(self) -> dict[str, Any]:
         cached = int(self.opts.get("cached", 0))
-        prompt = prompt_tokens(self.body) + cached
+        # `cache_write`: reported inside prompt_tokens, as OpenAI-compatible servers that bill writes do.
+        written = int(self.opts.get("cache_write", 0))
+        prompt = prompt_tokens(self.body) + cached + written
         completion = len((self.text or "").split()) + 5 * len(self.calls)
         reasoning = REASONING_TOKENS if "think" in self.opts else 0
         completion += reasoning
+        details = {"cached_tokens": cached, "audio_tokens": 0}
+        if "cache_write" in self.opts:
+            details["cache_write_tokens"] = written
         return {
             "prompt_tokens": prompt,
             "completion_tokens": completion,
             "total_tokens": prompt + completion,
-            "prompt_tokens_details": {"cached_tokens": cached, "audio_tokens": 0},
+            "prompt_tokens_details": details,
             "completion_tokens_details": {
                 "reasoning_tokens": reasoning,
                 "audio_tokens": 0,

@@ -1,18 +1,29 @@
 """Anthropic Messages upstream (``POST {base}/messages``). Pure translation: IR request -> body in
-``encode``, response and stream -> IR in ``decode`` and ``stream``, upstream failures in ``errors``."""
+``encode``, response and stream -> IR in ``decode`` and ``stream``, upstream failures in ``errors``;
+``ADAPTER`` is the contract the gateway calls."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from hyperinfer.errors import GatewayError
 from hyperinfer.ir.effort import EFFORT_BUDGET
+from hyperinfer.ir.request import Request
+from hyperinfer.ir.response import Response
+from hyperinfer.providers import contract
 from hyperinfer.providers.anthropic.decode import decode_response, usage_from_anthropic
 from hyperinfer.providers.anthropic.encode import encode_request
 from hyperinfer.providers.anthropic.errors import map_error
 from hyperinfer.providers.anthropic.hints import AnthropicEncoded, DecodeHints
 from hyperinfer.providers.anthropic.stream import StreamDecoder
+from hyperinfer.providers.contract import Credentials, KeyAuth, ProviderAdapter, SSEFraming
+from hyperinfer.providers.target import Encoded, Target
 
 API_VERSION = "2023-06-01"
 
 __all__ = [
+    "ADAPTER",
     "API_VERSION",
     "EFFORT_BUDGET",
     "AnthropicEncoded",
@@ -33,3 +44,28 @@ def url(base: str) -> str:
 
 def headers(api_key: str) -> dict[str, str]:
     return {"x-api-key": api_key, "anthropic-version": API_VERSION, "content-type": "application/json"}
+
+
+class AnthropicAdapter(KeyAuth, SSEFraming):
+    def url(self, base: str, upstream_model: str, stream: bool) -> str:
+        return url(base)
+
+    def headers(self, credentials: Credentials) -> dict[str, str]:
+        return headers(credentials.api_key)
+
+    def encode_request(self, request: Request, target: Target) -> Encoded:
+        return encode_request(request, target)
+
+    def decode_response(self, body: dict[str, Any], hints: Any) -> Response:
+        return decode_response(body, hints)
+
+    def stream_decoder(self, hints: Any, secrets: tuple[str, ...]) -> contract.StreamDecoder:
+        return StreamDecoder(hints, secrets)
+
+    def map_error(
+        self, provider: str, status: int, body: bytes, headers: Mapping[str, str], secrets: Iterable[str]
+    ) -> GatewayError:
+        return map_error(status, body, headers, secrets)  # names itself; the catalog name is not needed
+
+
+ADAPTER: ProviderAdapter = AnthropicAdapter()

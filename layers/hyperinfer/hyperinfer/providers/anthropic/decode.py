@@ -62,6 +62,7 @@ def usage_from_anthropic(raw: dict[str, Any] | None) -> Usage:
         cache_write_1h_tokens=one_hour,
         output_tokens=int(raw.get("output_tokens") or 0),
         reasoning_tokens=int(details.get("thinking_tokens") or 0),
+        cache_writes_reported=written is not None or bool(split),
     )
 
 

@@ -3,8 +3,12 @@
 A stream is a sequence of full ``GenerateContentResponse`` objects, each carrying the next parts;
 a whole answer is the same object once. Both go through ``ResponseFolder``, so the streamed and
 non-streamed decodes of one answer agree by construction. Consecutive text (or thought) parts
-join into one IR block; a signature ends the block it belongs to (see ``signatures``). Only the
-first candidate is read: the gateway never asks for more.
+join into one IR block; a signature ends the block it belongs to (see ``signatures``).
+
+A signature on the answer's closing text is not kept. Gemini validates only function calls'
+signatures, and a reasoning block after the answer's text is what clients that show an answer's
+last block (Claude Code's ``-p``) would print: nothing. So a text's signature waits for the next
+part, and the finish drops it. Only the first candidate is read: the gateway never asks for more.
 """
 
 from __future__ import annotations
@@ -79,6 +83,7 @@ class ResponseFolder:
         self._next_index = 0
         self._open: tuple[str, int] | None = None  # ("text" | "thinking", IR index)
         self._calls = 0
+        self._text_signature: str | None = None  # a text part's, until another part follows it
 
     def feed(self, response: Json) -> list[Event]:
         """The events one GenerateContentResponse adds; Finish once a finish reason arrives."""
@@ -104,6 +109,7 @@ class ResponseFolder:
 
     def finish(self, finish: str) -> list[Event]:
         self.finished = True
+        self._text_signature = None
         return [
             *self._close(),
             UsageUpdate(usage=usage_from_gemini(self._usage)),
@@ -113,12 +119,14 @@ class ResponseFolder:
     def _part(self, part: Json) -> list[Event]:
         signature = part.get("thoughtSignature") or None
         if isinstance(part.get("functionCall"), dict):
-            return self._call(part["functionCall"], signature)
+            return [*self._held(), *self._call(part["functionCall"], signature)]
         if "text" not in part:
             return []  # parts the IR has no output place for (inline images, executable code)
         text = str(part.get("text") or "")
         kind = "thinking" if part.get("thought") else "text"
-        events: list[Event] = []
+        if not text and not signature:
+            return []  # an empty piece says nothing
+        events: list[Event] = self._held()
         if self._open is None or self._open[0] != kind:
             events += self._close()
             # Gemini shows summaries of its thoughts (includeThoughts), not the thoughts themselves;
@@ -138,8 +146,16 @@ class ResponseFolder:
             events.append(SignatureDelta(index=index, signature=signature))
             events += self._close()
         elif signature:
-            events += [*self._close(), *self._signature(signature)]
+            events += self._close()
+            self._text_signature = signature
         return events
+
+    def _held(self) -> list[Event]:
+        """The held text signature, now that a part follows the text it belongs to."""
+        if self._text_signature is None:
+            return []
+        signature, self._text_signature = self._text_signature, None
+        return self._signature(signature)
 
     def _call(self, call: Json, signature: str | None) -> list[Event]:
         events = self._close()

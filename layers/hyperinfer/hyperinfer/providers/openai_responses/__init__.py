@@ -1,17 +1,25 @@
 """OpenAI Responses upstream (``POST /responses``). Pure translation: ``encode`` builds the request
-body from the IR, ``decode`` reads the response object, ``stream`` reads the SSE stream."""
+body from the IR, ``decode`` reads the response object, ``stream`` reads the SSE stream; ``ADAPTER``
+is the contract the gateway calls."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from hyperinfer.errors import GatewayError
+from hyperinfer.ir.request import Request
+from hyperinfer.ir.response import Response
+from hyperinfer.providers import contract
+from hyperinfer.providers.contract import Credentials, KeyAuth, ProviderAdapter, SSEFraming
 from hyperinfer.providers.errors import upstream_error
 from hyperinfer.providers.openai_responses.decode import PROVIDER, decode_response, usage_from_responses
 from hyperinfer.providers.openai_responses.encode import encode_request
 from hyperinfer.providers.openai_responses.stream import StreamDecoder
+from hyperinfer.providers.target import Encoded, Target
 
 __all__ = [
+    "ADAPTER",
     "StreamDecoder",
     "decode_response",
     "encode_request",
@@ -32,3 +40,28 @@ def headers(api_key: str) -> dict[str, str]:
 
 def map_error(status: int, body: bytes, headers: Mapping[str, str], secrets: Iterable[str]) -> GatewayError:
     return upstream_error(PROVIDER, status, body, headers, secrets)
+
+
+class OpenAIResponsesAdapter(KeyAuth, SSEFraming):
+    def url(self, base: str, upstream_model: str, stream: bool) -> str:
+        return url(base)
+
+    def headers(self, credentials: Credentials) -> dict[str, str]:
+        return headers(credentials.api_key)
+
+    def encode_request(self, request: Request, target: Target) -> Encoded:
+        return encode_request(request, target)
+
+    def decode_response(self, body: dict[str, Any], hints: Any) -> Response:
+        return decode_response(body, hints)
+
+    def stream_decoder(self, hints: Any, secrets: tuple[str, ...]) -> contract.StreamDecoder:
+        return StreamDecoder(hints, secrets)
+
+    def map_error(
+        self, provider: str, status: int, body: bytes, headers: Mapping[str, str], secrets: Iterable[str]
+    ) -> GatewayError:
+        return map_error(status, body, headers, secrets)  # names itself; the catalog name is not needed
+
+
+ADAPTER: ProviderAdapter = OpenAIResponsesAdapter()

@@ -58,13 +58,18 @@ def usage_from_responses(usage: Mapping[str, Any] | None) -> Usage:
     if not usage:
         return Usage()
     total_in = int(usage.get("input_tokens") or 0)
-    cached = int((usage.get("input_tokens_details") or {}).get("cached_tokens") or 0)
+    details = usage.get("input_tokens_details") or {}
+    cached = min(int(details.get("cached_tokens") or 0), total_in)
+    written = details.get("cache_write_tokens")  # inside input_tokens, where a server reports it
+    writes = min(int(written or 0), total_in - cached)
     reasoning = int((usage.get("output_tokens_details") or {}).get("reasoning_tokens") or 0)
     return Usage(
-        input_tokens=max(total_in - cached, 0),
-        cache_read_tokens=min(cached, total_in),
+        input_tokens=total_in - cached - writes,
+        cache_read_tokens=cached,
+        cache_write_tokens=writes,
         output_tokens=int(usage.get("output_tokens") or 0),
         reasoning_tokens=reasoning,
+        cache_writes_reported=written is not None,
     )
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.view import View
-from hyperinfer.gateway.passthrough_relay import frame
-from hyperinfer.gateway.upstream import UpstreamCall
+from hyperinfer.gateway.passthrough.relay import frame
+from hyperinfer.gateway.transport import UpstreamCall
 from hyperinfer.ir.usage import Usage
 from hyperinfer.providers.anthropic import usage_from_anthropic
 from hyperinfer.providers.anthropic.errors import stream_error

@@ -13,7 +13,7 @@ from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.chat_completions import sse
 from hyperinfer.formats.chat_completions.usage import render_usage
 from hyperinfer.formats.view import View
-from hyperinfer.gateway.upstream import UpstreamCall
+from hyperinfer.gateway.transport import UpstreamCall
 from hyperinfer.ir.usage import Usage
 from hyperinfer.providers import openai_chat
 from hyperinfer.providers.errors import error_message

@@ -9,8 +9,8 @@ from typing import Any
 
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.view import View
-from hyperinfer.gateway.passthrough_relay import frame
-from hyperinfer.gateway.upstream import UpstreamCall
+from hyperinfer.gateway.passthrough.relay import frame
+from hyperinfer.gateway.transport import UpstreamCall
 from hyperinfer.ir.usage import Usage
 from hyperinfer.providers.openai_responses.decode import failure, usage_from_responses
 from hyperinfer.providers.sse import SSEEvent

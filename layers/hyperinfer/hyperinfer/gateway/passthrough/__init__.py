@@ -1,5 +1,7 @@
-"""Same format in and out: the client's body goes to the provider with only the model changed, and
-the answer comes back with only what the gateway owns rewritten (ids, model, usage and cost)."""
+"""Same format in and out: the client's body goes to the provider with only the model changed (and
+the gateway's own fields left out), and the answer comes back with only what the gateway owns
+rewritten (ids, model, usage and cost). One module per format (``chat``, ``messages``,
+``responses``) says what that is; ``relay`` streams it."""
 
 from __future__ import annotations
 
@@ -12,17 +14,16 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from hyperinfer.catalog import Model
 from hyperinfer.formats.view import View
-from hyperinfer.gateway import chat_passthrough, messages_passthrough, responses_passthrough
+from hyperinfer.gateway.fields import without_gateway_fields
 from hyperinfer.gateway.ingress import Ingress
-from hyperinfer.gateway.passthrough_relay import Rewriter, relay_passthrough
-from hyperinfer.gateway.pipeline import SSE_HEADERS, Routed
+from hyperinfer.gateway.passthrough import chat, messages, responses
+from hyperinfer.gateway.passthrough.relay import PassthroughLeg, Rewriter
+from hyperinfer.gateway.relay import relay
+from hyperinfer.gateway.routed import SSE_HEADERS, Routed
 from hyperinfer.gateway.runtime import runtime
-from hyperinfer.gateway.upstream import UpstreamCall, open_stream, post_json
-from hyperinfer.gateway.upstreams import upstream_for
+from hyperinfer.gateway.transport import UpstreamCall, open_stream, post_json
 from hyperinfer.ir.usage import Usage
 
-# HyperInfer's own request fields: they steer the gateway and never reach a provider.
-GATEWAY_FIELDS = frozenset({"plugins", "hi_tool_events"})
 # Client headers a same-format provider must see: Anthropic's version and beta flags change the API.
 FORWARDED_HEADERS = ("anthropic-version", "anthropic-beta")
 
@@ -34,14 +35,14 @@ class Flavour:
 
 
 FLAVOURS: dict[str, Flavour] = {
-    "chat_completions": Flavour(chat_passthrough.finish_response, chat_passthrough.ChatRewriter),
-    "anthropic_messages": Flavour(messages_passthrough.finish_message, messages_passthrough.MessagesRewriter),
-    "responses": Flavour(responses_passthrough.rewrite_body, responses_passthrough.ResponsesRewriter),
+    "chat_completions": Flavour(chat.finish_response, chat.ChatRewriter),
+    "anthropic_messages": Flavour(messages.finish_message, messages.MessagesRewriter),
+    "responses": Flavour(responses.rewrite_body, responses.ResponsesRewriter),
 }
 
 
 def upstream_body(ingress: Ingress, payload: dict[str, Any], model: Model, stream: bool) -> dict[str, Any]:
-    body = {k: v for k, v in payload.items() if k not in GATEWAY_FIELDS}
+    body = without_gateway_fields(payload)
     body["model"] = model.upstream_model
     if stream and ingress.name == "chat_completions":
         # The gateway bills from usage and always ends a chat stream with a usage chunk.
@@ -52,26 +53,24 @@ def upstream_body(ingress: Ingress, payload: dict[str, Any], model: Model, strea
 async def passthrough(
     ingress: Ingress, request: Request, payload: dict[str, Any], routed: Routed
 ) -> Response:
-    model, provider, api_key, view, meter, http, stream = (
-        routed.model,
-        routed.provider,
-        routed.api_key,
+    candidate, view, meter, http, stream = (
+        routed.candidate,
         routed.view,
         routed.meter,
         routed.http,
         routed.stream,
     )
+    model, adapter = candidate.model, candidate.adapter
     settings = runtime().settings
-    upstream = upstream_for(provider.kind)
-    headers = upstream.headers(api_key)
+    headers = adapter.headers(candidate.credentials)
     headers.update({name: request.headers[name] for name in FORWARDED_HEADERS if name in request.headers})
     call = UpstreamCall(
-        provider_name=model.provider,
-        url=upstream.url(provider.base),
+        provider_name=candidate.provider_name,
+        adapter=adapter,
+        credentials=candidate.credentials,
+        url=adapter.url(candidate.provider.base, model.upstream_model, stream),
         headers=headers,
         body=upstream_body(ingress, payload, model, stream),
-        secrets=(api_key,),
-        map_error=upstream.map_error,
     )
     flavour = FLAVOURS[ingress.name]
     if not stream:
@@ -79,14 +78,17 @@ async def passthrough(
         await meter.succeed(usage)
         return JSONResponse(body)
     response = await open_stream(http, call)
-    encoder = ingress.stream_encoder(view)
-    frames = relay_passthrough(
+    encoder = ingress.codec.stream_encoder(view, None)
+    leg = PassthroughLeg(
+        flavour.rewriter(call, view), meter, lambda error: encoder.error(error, meter.request_id)
+    )
+    frames = relay(
         response,
-        flavour.rewriter(call, view),
-        error_frame=lambda error: encoder.error(error, meter.request_id),
+        adapter,
+        leg,
         meter=meter,
-        provider_name=model.provider,
-        keepalive=ingress.keepalive,
+        provider_name=candidate.provider_name,
+        keepalive=ingress.codec.keepalive,
         interval=settings.keepalive_interval,
         max_duration=settings.stream_max_duration,
     )

@@ -1,0 +1,68 @@
+"""Across formats: the client's request, decoded into the IR by its ingress format, is encoded by
+the provider's adapter; the answer comes back through the IR into the client's format."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from hyperinfer.gateway.ingress import Ingress
+from hyperinfer.gateway.ir_relay import IRLeg
+from hyperinfer.gateway.relay import relay
+from hyperinfer.gateway.routed import DROPPED_HEADER, SSE_HEADERS, Routed
+from hyperinfer.gateway.runtime import runtime
+from hyperinfer.gateway.transport import UpstreamCall, open_stream, post_json
+from hyperinfer.ir.request import Request
+from hyperinfer.providers.target import Target
+
+
+async def through_ir(ingress: Ingress, parsed: BaseModel, ir_request: Request, routed: Routed) -> Response:
+    candidate, view, meter, http, stream = (
+        routed.candidate,
+        routed.view,
+        routed.meter,
+        routed.http,
+        routed.stream,
+    )
+    model, adapter = candidate.model, candidate.adapter
+    target = Target(
+        upstream_model=model.upstream_model,
+        max_output_tokens=model.max_output_tokens,
+        stream=stream,
+        reasoning="reasoning" in model.features,
+        thinking_levels=model.thinking_levels,
+    )
+    encoded = adapter.encode_request(ir_request, target)
+    call = UpstreamCall(
+        provider_name=candidate.provider_name,
+        adapter=adapter,
+        credentials=candidate.credentials,
+        url=adapter.url(candidate.provider.base, model.upstream_model, stream),
+        headers=adapter.headers(candidate.credentials),
+        body=encoded.body,
+    )
+    headers = {DROPPED_HEADER: ",".join(encoded.dropped)} if encoded.dropped else {}
+    codec = ingress.codec
+    if not stream:
+        answer = adapter.decode_response(await post_json(http, call), encoded.hints)
+        await meter.succeed(answer.usage)
+        return JSONResponse(codec.encode_response(answer, view, parsed), headers=headers)
+    response = await open_stream(http, call)
+    settings = runtime().settings
+    leg = IRLeg(
+        adapter.stream_decoder(encoded.hints, call.secrets),
+        codec.stream_encoder(view, parsed),
+        meter,
+        meter.request_id,
+    )
+    frames = relay(
+        response,
+        adapter,
+        leg,
+        meter=meter,
+        provider_name=candidate.provider_name,
+        keepalive=codec.keepalive,
+        interval=settings.keepalive_interval,
+        max_duration=settings.stream_max_duration,
+    )
+    return StreamingResponse(frames, media_type="text/event-stream", headers={**SSE_HEADERS, **headers})
