@@ -19,8 +19,7 @@ from typing import Any
 import pytest
 from hyperinfer import aws, snapstart
 from hyperinfer.aws_json import REFRESH_MARGIN_SECONDS, Credentials
-from hyperinfer.gateway import runtime
-from hyperinfer.providers import transport
+from hyperinfer.gateway import runtime, transport
 from hyperinfer.settings import Settings
 from hyperinfer.web import function_app
 from starlette.testclient import TestClient
@@ -73,7 +72,7 @@ def test_restore_drops_the_runtime_with_its_cached_secrets() -> None:
 
 
 def test_restore_drops_the_providers_pooled_clients() -> None:
-    transport._clients[1] = object()  # type: ignore[assignment]
+    transport._clients[1] = object()  # type: ignore[assignment, unused-ignore]
     snapstart.before_snapshot()
     assert transport._clients == {}
 

@@ -8,8 +8,8 @@ operation is an AttributeError, never a signed call), typed with the ``mypy-boto
 request and response TypedDicts, so mypy checks every call; failures raise ``AwsError`` with
 boto3's ``error.response["Error"]["Code"]`` shape. Callers cannot tell the two apart, and
 ``hyperinfer.aws`` can fall back to boto3 where credentials come from a profile rather than the
-environment. Signing is httpx-auth's SigV4. The stubs are a development dependency, imported only
-by the type checker: the layer does not ship them.
+environment. Requests are signed by ``hyperinfer.sigv4``. The stubs are a development dependency,
+imported only by the type checker: the layer does not ship them.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Unpack, cast
 
 import httpx
 
+from hyperinfer.sigv4 import SigV4
 from hyperinfer.tls import client_context
 
 if TYPE_CHECKING:
@@ -163,18 +164,16 @@ class JsonClient:
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        from httpx_auth import AWS4Auth
-
         service = self.service
         self.credentials = credentials
         self.region = region
         self.url = (endpoint_url or default_endpoint(service, region)).rstrip("/") + "/"
-        self._auth = AWS4Auth(
-            access_id=credentials.access_key,
+        self._auth = SigV4(
+            access_key=credentials.access_key,
             secret_key=credentials.secret_key,
             region=region,
             service=service.signing_name,
-            security_token=credentials.session_token,
+            session_token=credentials.session_token,
         )
         self.http = http or httpx.Client(timeout=httpx.Timeout(5.0, connect=2.0), verify=client_context())
         self._sleep = sleep

@@ -29,8 +29,7 @@ def drop_connections_and_credentials() -> None:
     """Every AWS client (its connections and credentials), the providers' pooled clients, and the
     runtime built on them (account store, billing, secret cache): rebuilt on next use."""
     from hyperinfer import aws
-    from hyperinfer.gateway import runtime
-    from hyperinfer.providers import transport
+    from hyperinfer.gateway import runtime, transport
 
     aws.reset()
     transport._clients.clear()  # async clients: their loop is gone; dropping them is enough
