@@ -3,7 +3,8 @@
 Starts the fake provider and `hyperinfer dev` on loopback, then alternates identical requests to
 each. Prints p50/p99 of whole non-streamed completions and of streaming time to first byte, and the
 gateway process's CPU time per request (user + system, from /proc), which is steadier than latency
-on a shared machine.
+on a shared machine. Then a cache-hit row: one request with the router's exact-match `cache`,
+whose upstream answer takes 200 ms, asked again and again (only the first goes upstream).
 
     .venv/bin/python bench/gateway_latency.py [--requests 300]
 """
@@ -132,10 +133,35 @@ def main() -> None:
             )
             print(f"added by the gateway, {kind}: p50 {added50:.2f} ms, p99 {added99:.2f} ms")
         print(f"gateway CPU per request (completion and stream alternating): {cpu_ms:.2f} ms")
+        print_cache_hits(http, base, n, gateway.pid, fake)
     finally:
         gateway.terminate()
         gateway.wait(timeout=10)
         upstream.stop()
+
+
+def print_cache_hits(http: httpx.Client, base: str, n: int, pid: int, fake: FakeProvider) -> None:
+    body = {
+        "model": "openai/gpt-4.1-mini",
+        "messages": [{"role": "user", "content": "Cache me [[fake delay=0.2]]"}],
+        "cache": {"type": "exact_match", "ttl": 3600},
+    }
+    url, headers = f"{base}/api/v1/chat/completions", {"Authorization": f"Bearer {KEY}"}
+
+    def ask() -> None:
+        http.post(url, json=body, headers=headers).raise_for_status()
+
+    fake.calls.clear()
+    miss = timed(ask)
+    hits: list[float] = []
+    cpu_before = cpu_seconds(pid)
+    for _ in range(n):
+        hits.append(timed(ask))
+    cpu_ms = (cpu_seconds(pid) - cpu_before) * 1000 / n
+    assert len(fake.calls) == 1, "a cache hit went upstream"
+    print(f"{'cache miss':<16}{miss:>10.2f}{'':>10}  (the upstream answers in 200 ms)")
+    print(f"{'cache hit':<16}{percentile(hits, 0.5):>10.2f}{percentile(hits, 0.99):>10.2f}")
+    print(f"gateway CPU per cache hit: {cpu_ms:.2f} ms")
 
 
 if __name__ == "__main__":

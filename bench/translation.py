@@ -46,6 +46,7 @@ from hyperinfer.gateway.transport import UpstreamCall  # noqa: E402
 from hyperinfer.ir.accumulate import Accumulator  # noqa: E402
 from hyperinfer.ir.usage import Usage  # noqa: E402
 from hyperinfer.local.fakes import anthropic as fake_anthropic  # noqa: E402
+from hyperinfer.local.fakes import gemini as fake_gemini  # noqa: E402
 from hyperinfer.local.fakes import openai_chat as fake_chat  # noqa: E402
 from hyperinfer.local.fakes import openai_compatible as fake_compatible  # noqa: E402
 from hyperinfer.local.fakes import openai_responses as fake_responses  # noqa: E402
@@ -65,6 +66,7 @@ KINDS = (
     ProviderKind.OPENAI_RESPONSES,
     ProviderKind.ANTHROPIC,
     ProviderKind.OPENAI_COMPATIBLE,
+    ProviderKind.GEMINI,
 )
 # openai_compatible is measured with the catalog's DeepSeek options (the most that kind reshapes).
 DEEPSEEK = load_catalog(REPO / "providers.yaml").providers["deepseek"].compat
@@ -329,6 +331,11 @@ def provider_answer(kind: ProviderKind, body: dict[str, Any]) -> tuple[dict[str,
         responses = ResponsesAnswer(body, OPTS)
         responses.text = ANSWER
         return responses.response(), responses.frames()
+    if kind is ProviderKind.GEMINI:  # a thought summary, the text, two calls (the first signed)
+        gemini = fake_gemini.Answer(body, OPTS, "upstream-model")
+        calls = [part for part in gemini.parts if "functionCall" in part]
+        gemini.parts = [{"text": THINKING, "thought": True}, {"text": ANSWER}, *calls]
+        return gemini.whole(), gemini.frames()
     message = fake_anthropic.Answer(body, OPTS)
     message.blocks[0]["thinking"] = THINKING
     message.blocks.insert(1, {"type": "text", "text": ANSWER})
@@ -402,19 +409,19 @@ def view_for(ingress: Ingress) -> View:
 
 def target(stream: bool, kind: ProviderKind) -> Target:
     compat = DEEPSEEK if kind is ProviderKind.OPENAI_COMPATIBLE else None
-    return Target("upstream-model", max_output_tokens=8192, stream=stream, reasoning=True, compat=compat)
-
-
-def adapter(kind: ProviderKind) -> Any:
-    if kind is ProviderKind.OPENAI_COMPATIBLE:  # not in the pipeline's table of kinds yet
-        from hyperinfer.providers.openai_compatible import ADAPTER
-
-        return ADAPTER
-    return upstream_for(kind)
+    levels = ("low", "medium", "high") if kind is ProviderKind.GEMINI else ()  # Gemini 3's, as cataloged
+    return Target(
+        "upstream-model",
+        max_output_tokens=8192,
+        stream=stream,
+        reasoning=True,
+        compat=compat,
+        thinking_levels=levels,
+    )
 
 
 def translated(ingress: Ingress, kind: ProviderKind) -> Row:
-    upstream = adapter(kind)
+    upstream = upstream_for(kind)
     payload = CLIENT_REQUESTS[ingress.name]()
     model = ingress.request_model
     view = view_for(ingress)
@@ -533,7 +540,7 @@ def json_costs() -> list[str]:
     bodies = [(f"{name} request", build()) for name, build in CLIENT_REQUESTS.items()]
     for kind in KINDS:
         body = (
-            adapter(kind)
+            upstream_for(kind)
             .encode_request(CHAT_COMPLETIONS.codec.decode(_chat_parsed()), target(False, kind))
             .body
         )

@@ -32,14 +32,17 @@ SAMPLE_EVENT_KEY = "sk-hi-sample-event-key-do-not-use-in-production"
 CATALOG_DATE = dt.date(2026, 12, 3)
 
 
-def catalog_for(upstream_url: str, path: Path) -> Path:
-    """The real providers.yaml with every provider sent to the fake, plus one provider with no key.
+def catalog_for(upstream_url: str, path: Path, routes: dict[str, Any] | None = None) -> Path:
+    """The real providers.yaml with every provider sent to the fake, plus one provider with no key
+    (and ``routes`` added to the shipped ones).
     openai_compatible providers keep their paths (the fake serves each flavour at its vendor's);
     one that takes no key (the self-hosted example) keeps taking none."""
     raw: dict[str, Any] = yaml.safe_load((REPO / "providers.yaml").read_text())
     for provider in raw["providers"].values():
         compat = provider["kind"] == "openai_compatible"
         prefix = urlsplit(provider["base_url"]).path.rstrip("/") if compat else "/v1"
+        if provider["kind"] == "bedrock":
+            prefix = ""  # Bedrock's paths start at the host: /model/{modelId}/converse
         provider["base_url"] = f"{upstream_url}{prefix}"
         if provider.get("api_key_env"):
             provider["api_key_env"] = "OPENAI_API_KEY"
@@ -50,6 +53,7 @@ def catalog_for(upstream_url: str, path: Path) -> Path:
     }
     template = next(m for m in raw["models"] if m["slug"] == "openai/gpt-4.1-mini")
     raw["models"].append({**template, "slug": "test/unkeyed", "aliases": [], "provider": "unkeyed"})
+    raw["routes"] = {**raw.get("routes", {}), **(routes or {})}
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     return path
 

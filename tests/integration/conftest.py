@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openai
 import pytest
@@ -40,9 +41,17 @@ class Gateway:
 
 
 @contextmanager
-def running_gateway(fake: FakeProvider, workdir: Path) -> Iterator[Gateway]:
-    """`hyperinfer dev` in its own process and workdir, with its own embedded emulator."""
-    catalog = catalog_for(fake.url, workdir / "providers.yaml")
+def running_gateway(
+    fake: FakeProvider,
+    workdir: Path,
+    *,
+    catalog: Path | None = None,
+    env: dict[str, str] | None = None,
+    routes: dict[str, Any] | None = None,
+) -> Iterator[Gateway]:
+    """`hyperinfer dev` in its own process and workdir, with its own embedded emulator; ``env`` adds
+    settings, ``routes`` adds catalog routes to the default catalog."""
+    catalog = catalog or catalog_for(fake.url, workdir / "providers.yaml", routes)
     port = free_port()
     env = {
         **os.environ,
@@ -54,6 +63,7 @@ def running_gateway(fake: FakeProvider, workdir: Path) -> Iterator[Gateway]:
         "HYPERINFER_KEEPALIVE_INTERVAL": str(KEEPALIVE),
         "HYPERINFER_MAX_REQUEST_BYTES": str(MAX_BODY),
         "HYPERINFER_CATALOG_DATE": CATALOG_DATE.isoformat(),
+        **(env or {}),
     }
     log = workdir / "gateway.log"
     with log.open("wb") as out:
@@ -82,3 +92,4 @@ def gateway(fake: FakeProvider, tmp_path_factory: pytest.TempPathFactory) -> Ite
 @pytest.fixture(autouse=True)
 def _fresh_fake(fake: FakeProvider) -> None:
     fake.calls.clear()
+    fake.scripts.clear()

@@ -32,7 +32,7 @@ SERVED = [m.slug for m in live_models(CATALOG, utc_today()) if CATALOG.provider_
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     workdir = tmp_path_factory.mktemp("demo")
-    key_variables = {provider.api_key_env for provider in CATALOG.providers.values()}
+    key_variables = {p.api_key_env for p in CATALOG.providers.values() if p.api_key_env}
     env = {
         name: value
         for name, value in os.environ.items()

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from hyperinfer.local.fakes.gemini import CALL_SIGNATURE
 from hyperinfer.local.fakes.openai_responses import ENCRYPTED
-from hyperinfer.local.fakes.server import REPLY_WORDS, SIGNATURE, FakeProvider
+from hyperinfer.local.fakes.server import REPLY_WORDS, SIGNATURE, THINKING, FakeProvider
 
 from tests.integration.conftest import DEV_KEY, Gateway
 from tests.support import REPO, UPSTREAM_KEY
@@ -34,8 +34,15 @@ MODELS = {
     "openai_chat": ("openai/gpt-4.1-mini", "/v1/chat/completions"),
     "openai_responses": ("openai/gpt-5.3-codex", "/v1/responses"),
     "anthropic": ("anthropic/claude-sonnet-4.6", "/v1/messages"),
+    # Both clients stream; the id of Bedrock's global inference profile is in the path.
+    "bedrock": (
+        "anthropic/claude-sonnet-4.6-bedrock",
+        "/model/global.anthropic.claude-sonnet-4-6/converse-stream",
+    ),
+    "openai_compatible": ("deepseek/deepseek-v4-flash", "/chat/completions"),  # the DeepSeek fake
     "gemini": ("google/gemini-3.8-flash", "/v1/models/gemini-3.8-flash:streamGenerateContent"),
 }
+CHAT_SHAPED = ("openai_chat", "openai_compatible")
 KINDS = list(MODELS)
 CLAUDE_SYSTEM = "You are a Claude agent"  # Claude Code's system prompt opens so
 ENVIRONMENT = "# Environment"  # and a system turn after the prompt, for a model it does not know
@@ -99,10 +106,12 @@ def claude_code(gateway: Gateway, model: str, prompt: str, home: Path) -> Run:
     return run(argv, env, workdir(home), gateway)
 
 
-def codex(gateway: Gateway, model: str, prompt: str, home: Path) -> Run:
+def codex(gateway: Gateway, model: str, prompt: str, home: Path, *, search: bool = False) -> Run:
+    # Codex offers its web_search tool unless told not to; the default gateway has no search backend.
     (home / "config.toml").write_text(
         f'model = "{model}"\n'
-        'model_provider = "hyperinfer"\n\n'
+        'model_provider = "hyperinfer"\n'
+        f'web_search = "{"live" if search else "disabled"}"\n\n'
         "[model_providers.hyperinfer]\n"
         'name = "HyperInfer"\n'
         f'base_url = "{gateway.openai_base}"\n'
@@ -152,10 +161,26 @@ def tool_name(tool: dict[str, Any]) -> str:
     return str(tool.get("name") or tool.get("function", {}).get("name"))
 
 
+def tools_of(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tools a body offers, each where tool_name finds its name (Converse: toolSpec; Gemini:
+    functionDeclarations)."""
+    converse = (body.get("toolConfig") or {}).get("tools")  # Gemini's toolConfig holds no tools
+    if converse is not None:
+        return [t["toolSpec"] for t in converse if "toolSpec" in t]
+    tools: list[dict[str, Any]] = body.get("tools") or []
+    declared = [d for tool in tools for d in tool.get("functionDeclarations") or []]
+    return declared or tools
+
+
 def tool_names(body: dict[str, Any]) -> set[str]:
-    tools = body.get("tools") or []
-    declared = [d for tool in tools for d in tool.get("functionDeclarations") or []]  # Gemini
-    return {tool_name(tool) for tool in declared or tools}
+    return {tool_name(tool) for tool in tools_of(body)}
+
+
+def check_signed(call: dict[str, Any]) -> None:
+    """A Bedrock call is SigV4-signed with the environment's AWS credentials; no provider key travels."""
+    assert call["authorization"].startswith("AWS4-HMAC-SHA256 Credential="), call["authorization"]
+    assert "/us-east-1/bedrock/aws4_request" in call["authorization"]
+    assert UPSTREAM_KEY not in str(call["headers"])
 
 
 def gemini_texts(body: dict[str, Any], role: str) -> str:
@@ -181,7 +206,7 @@ def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
         # The system turn it puts after the prompt joins the instructions: Gemini has one place.
         assert ENVIRONMENT in texts(body["systemInstruction"]["parts"])
         return
-    if kind == "openai_chat":
+    if kind in CHAT_SHAPED:
         # Claude Code's system blocks become one leading system message; its tools, function tools.
         assert body["messages"][0]["role"] == "system"
         assert CLAUDE_SYSTEM in body["messages"][0]["content"]
@@ -189,7 +214,8 @@ def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
         # The system turn it puts after the prompt (its environment) stays a system turn, in place.
         assert any(m["role"] == "system" and ENVIRONMENT in m["content"] for m in body["messages"][2:])
         assert all(t["type"] == "function" and "parameters" in t["function"] for t in body["tools"])
-        assert body["max_completion_tokens"] > 0
+        # DeepSeek's cap field is max_tokens, and it takes no user (left out, named dropped).
+        assert body["max_completion_tokens" if kind == "openai_chat" else "max_tokens"] > 0
     elif kind == "openai_responses":
         assert CLAUDE_SYSTEM in body["instructions"]
         assert any(i.get("role") == "user" and PROMPT in texts(i["content"]) for i in body["input"])
@@ -197,6 +223,14 @@ def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
         # Responses would make an unflagged tool strict, which Claude Code's schemas do not satisfy.
         assert all(t["type"] == "function" and t["strict"] is False for t in body["tools"])
         assert body["store"] is False
+    elif kind == "bedrock":
+        # Converse: system blocks on top, Claude's thinking as a model field, no cache_control.
+        assert any(CLAUDE_SYSTEM in block.get("text", "") for block in body["system"])
+        assert any(m["role"] == "user" and PROMPT in texts(m["content"]) for m in body["messages"])
+        assert "cache_control" not in str(body)
+        assert body["inferenceConfig"]["maxTokens"] > 0
+        check_signed(call)
+        return
     else:  # the same format: Claude Code's request as it sent it, with the provider's key
         assert any(CLAUDE_SYSTEM in block["text"] for block in body["system"])
         assert "claude-code-20250219" in call["headers"]["anthropic-beta"]
@@ -204,8 +238,11 @@ def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
         assert body["metadata"]["user_id"]
     if kind != "anthropic":
         assert call["authorization"] == f"Bearer {UPSTREAM_KEY}"
+    if kind == "openai_chat":
         # Claude Code's user id is a ~150-character JSON object; OpenAI takes at most 64.
         assert 0 < len(body["user"]) <= 64
+    elif kind == "openai_compatible":
+        assert "user" not in body and "metadata" not in body
 
 
 def check_codex_request(kind: str, call: dict[str, Any]) -> None:
@@ -214,7 +251,7 @@ def check_codex_request(kind: str, call: dict[str, Any]) -> None:
     if kind == "gemini":
         check_gemini_request(call, CODEX_INSTRUCTIONS)
         return
-    if kind == "openai_chat":
+    if kind in CHAT_SHAPED:
         first = body["messages"][0]
         assert first["role"] == "developer" and CODEX_INSTRUCTIONS in first["content"]
         assert any(m["role"] == "user" and PROMPT in texts(m["content"]) for m in body["messages"])
@@ -224,6 +261,14 @@ def check_codex_request(kind: str, call: dict[str, Any]) -> None:
         first = body["input"][0]
         assert first["role"] == "developer" and CODEX_INSTRUCTIONS in texts(first["content"])
         assert body["store"] is False and body["prompt_cache_key"]
+    elif kind == "bedrock":
+        assert CODEX_INSTRUCTIONS in body["system"][0]["text"]
+        assert [m["role"] for m in body["messages"]] == ["user"]
+        assert PROMPT in texts(body["messages"][0]["content"])
+        assert all("json" in tool["inputSchema"] for tool in tools_of(body))
+        assert body["inferenceConfig"]["maxTokens"] > 0
+        check_signed(call)
+        return
     else:
         # Messages: max_tokens is required; the developer instructions are the system prompt.
         assert body["max_tokens"] > 0
@@ -266,21 +311,40 @@ def tool_exchange(kind: str, body: dict[str, Any]) -> tuple[str, str, str, str |
         ]
         name = parts[0]["functionCall"]["name"]
         return name, name, responses[0]["name"], parts[0].get("thoughtSignature")
-    if kind == "openai_chat":
-        call = next(m for m in body["messages"] if m.get("tool_calls"))["tool_calls"][0]
-        result = next(m for m in body["messages"] if m["role"] == "tool")
-        return call["function"]["name"], call["id"], result["tool_call_id"], None
+    if kind in CHAT_SHAPED:
+        turn = next(m for m in body["messages"] if m.get("tool_calls"))
+        call, result = turn["tool_calls"][0], next(m for m in body["messages"] if m["role"] == "tool")
+        # DeepSeek's thinking mode wants the tool turn's reasoning back (its fake answers 400 without).
+        reasoning = turn["reasoning_content"] if kind == "openai_compatible" else None
+        return call["function"]["name"], call["id"], result["tool_call_id"], reasoning
     if kind == "openai_responses":
         call = next(i for i in body["input"] if i.get("type") == "function_call")
         output = next(i for i in body["input"] if i.get("type") == "function_call_output")
         reasoning = next(i for i in body["input"] if i.get("type") == "reasoning")
         return call["name"], call["call_id"], output["call_id"], reasoning["encrypted_content"]
+    if kind == "bedrock":
+        return converse_tool_exchange(body)
     assistant = next(m for m in body["messages"] if m["role"] == "assistant")
     first, use = assistant["content"][0], next(b for b in assistant["content"] if b["type"] == "tool_use")
     # With thinking on, Anthropic wants the turn's signed thinking block back first.
     assert first["type"] == "thinking", assistant
     results = [b for m in body["messages"] if m["role"] == "user" for b in m["content"] if _is_result(b)]
     return use["name"], use["id"], results[0]["tool_use_id"], first["signature"]
+
+
+def converse_tool_exchange(body: dict[str, Any]) -> tuple[str, str, str, str | None]:
+    assistant = next(m for m in body["messages"] if m["role"] == "assistant")
+    first, use = assistant["content"][0], next(b["toolUse"] for b in assistant["content"] if "toolUse" in b)
+    # Claude on Bedrock wants the signed reasoning back first too, as reasoningContent.
+    signed = first["reasoningContent"]["reasoningText"]
+    results = [
+        b["toolResult"]
+        for m in body["messages"]
+        if m["role"] == "user"
+        for b in m["content"]
+        if "toolResult" in b
+    ]
+    return use["name"], use["toolUseId"], results[0]["toolUseId"], signed["signature"]
 
 
 def _is_result(block: Any) -> bool:
@@ -298,14 +362,15 @@ def test_real_client_runs_a_tool_round_trip_through_the_gateway(
     result = CLIENTS[client](gateway, MODELS[kind][0], prompt, tmp_path)
     first, second = completed(fake, kind, 2, result)
     name, call_id, answered, reasoning = tool_exchange(kind, second["body"])
-    tools = first["body"]["tools"]
-    assert name == tool_name(tools[0]["functionDeclarations"][0] if kind == "gemini" else tools[0])
+    assert name == tool_name(tools_of(first["body"])[0])
     assert answered == call_id
     # The opaque reasoning the client was handed survives its round trip through the client's format.
     expected = {
         "openai_chat": None,
         "openai_responses": ENCRYPTED,
         "anthropic": SIGNATURE,
+        "bedrock": SIGNATURE,
         "gemini": CALL_SIGNATURE,
+        "openai_compatible": THINKING,  # DeepSeek's reasoning_content, echoed on the tool turn
     }
     assert reasoning == expected[kind]

@@ -17,6 +17,7 @@ from hyperinfer.lifecycle import (
     fixed,
     live_models,
     refuse_if_shut_down,
+    routes_through_shut_down,
     shutting_down_soon,
     utc_today,
     warn_about_shutdowns,
@@ -104,7 +105,18 @@ def test_load_warns_about_models_within_thirty_days(
         warn_about_shutdowns(catalog, CATALOG_DATE)
     lines = [r.getMessage() for r in caplog.records]
     assert any("openai/gpt-5-mini shuts down on 2026-12-11 (in 8 days)" in line for line in lines)
+    for route, model in routes_through_shut_down(catalog, CATALOG_DATE):  # named too, if any
+        assert any(f"route {route} names {model.slug}, shut down" in line for line in lines)
     assert not any("gpt-4o" in line for line in lines)
+
+
+def test_a_route_through_a_retired_model_is_named() -> None:
+    raw = load_catalog(CATALOG_PATH).model_dump()
+    raw["routes"] = {"test/gone": {"models": ["deepseek/deepseek-chat", "deepseek/deepseek-v4-flash"]}}
+    catalog = Catalog.model_validate(raw)
+    [(route, model)] = routes_through_shut_down(catalog, CATALOG_DATE)
+    assert (route, model.slug) == ("test/gone", "deepseek/deepseek-chat")
+    assert routes_through_shut_down(catalog, DAY(2026, 7, 23)) == []
 
 
 def test_the_runtime_clock_is_the_setting_when_given(

@@ -223,6 +223,9 @@ class GenerationData(_Schema):
     unbilled_micro_usd: str = Field(
         description="What the provider billed beyond the request's hold: not charged to the workspace."
     )
+    name: str | None = Field(description="The trace name the request gave (router field `name`).")
+    metadata: dict[str, str] = Field(description="The router field `metadata` the request gave.")
+    cached: bool = Field(description="Answered by the exact-match cache: no upstream call, cost 0.")
 
 
 class GenerationResponse(_Schema):

@@ -57,6 +57,7 @@ class GatewayError(Exception):
         *,
         param: str | None = None,
         retry_after: str | None = None,
+        upstream_status: int | None = None,
         issues: tuple[str, ...] = (),
     ) -> None:
         super().__init__(message)
@@ -64,6 +65,8 @@ class GatewayError(Exception):
         self.message = message
         self.param = param
         self.retry_after = retry_after
+        # The provider's own HTTP status, when this is its refusal: the router's retry.on_codes match it.
+        self.upstream_status = upstream_status
         self.issues = issues  # every problem, each naming its field, where an envelope lists them
 
     @property

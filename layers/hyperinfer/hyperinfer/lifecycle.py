@@ -37,13 +37,13 @@ def live_models(catalog: Catalog, today: dt.date) -> tuple[Model, ...]:
     return tuple(m for m in catalog.models if not is_shut_down(m, today))
 
 
-def refuse_if_shut_down(model: Model, name: str, today: dt.date) -> None:
+def refuse_if_shut_down(model: Model, name: str, today: dt.date, param: str = "model") -> None:
     if is_shut_down(model, today):
         raise GatewayError(
             ErrorCode.INVALID_REQUEST,
-            f"model: {name!r} ({model.slug}) was shut down by its vendor on "
+            f"{param}: {name!r} ({model.slug}) was shut down by its vendor on "
             f"{model.shutdown_date}; choose a current model from GET /api/v1/models.",
-            param="model",
+            param=param,
         )
 
 
@@ -56,7 +56,25 @@ def shutting_down_soon(catalog: Catalog, today: dt.date) -> list[Model]:
     ]
 
 
+def routes_through_shut_down(catalog: Catalog, today: dt.date) -> list[tuple[str, Model]]:
+    """(route, model) for every route member already past its shutdown date."""
+    return [
+        (slug, model)
+        for slug, route in catalog.routes.items()
+        for name in route.model_names()
+        if (model := catalog.find(name)) is not None and is_shut_down(model, today)
+    ]
+
+
 def warn_about_shutdowns(catalog: Catalog, today: dt.date) -> None:
+    for slug, model in routes_through_shut_down(catalog, today):
+        log.warning(
+            "catalog: route %s names %s, shut down on %s; its vendor no longer serves it",
+            slug,
+            model.slug,
+            model.shutdown_date,
+            extra={"route": slug, "model": model.slug, "shutdown_date": str(model.shutdown_date)},
+        )
     for model in shutting_down_soon(catalog, today):
         days = (model.shutdown_date - today).days if model.shutdown_date else 0
         log.warning(

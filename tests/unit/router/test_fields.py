@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 from hyperinfer.errors import ErrorCode, GatewayError
-from hyperinfer.router.fields import FIELDS, asks_for_routing, extract
+from hyperinfer.gateway.fields import GATEWAY_FIELDS, ROUTER_FIELDS, wants_router
+from hyperinfer.router.fields import FIELDS, ORQ, extract
 
 BASE: dict[str, Any] = {"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
 
@@ -44,9 +45,9 @@ def test_no_router_field_reaches_the_provider_body() -> None:
     assert fields.name == "trace" and fields.metadata == {"team": "search"}
 
 
-def test_orq_keys_the_router_does_not_own_stay_for_their_owner() -> None:
-    _, stripped = extract({**BASE, "orq": {"retry": {"count": 1}, "thread": {"id": "t1"}}})
-    assert stripped["orq"] == {"thread": {"id": "t1"}}
+def test_orq_fields_the_gateway_does_not_serve_are_refused_not_dropped() -> None:
+    error = refused({"orq": {"retry": {"count": 1}, "variables": {"name": "x"}}})
+    assert error.param == "orq.variables"
 
 
 def test_a_format_keeps_its_own_metadata_and_the_router_reads_orq() -> None:
@@ -114,8 +115,15 @@ def test_each_bad_value_is_a_400_whose_param_is_the_path(body: dict[str, Any], p
     assert error.message.startswith(f"{param}: ")
 
 
-def test_only_bodies_with_router_fields_ask_for_routing() -> None:
-    assert not asks_for_routing(BASE)
-    assert all(asks_for_routing({**BASE, name: {}}) for name in FIELDS)
-    assert asks_for_routing({**BASE, "orq": {}})
-    assert not asks_for_routing({**BASE, "metadata": {"user_id": "u"}}, kept=("metadata",))
+def test_only_bodies_with_router_fields_or_a_route_ask_for_the_router() -> None:
+    assert {*FIELDS, ORQ} == ROUTER_FIELDS
+    routes = {"x/route": object()}
+    assert not wants_router(BASE, "chat_completions", routes)
+    assert all(wants_router({**BASE, name: {}}, "chat_completions", routes) for name in ROUTER_FIELDS)
+    assert wants_router({**BASE, "model": "x/route"}, "responses", routes)
+    # Claude Code sends Anthropic's own metadata on every request: that alone does not cost a router.
+    assert not wants_router({**BASE, "metadata": {"user_id": "u"}}, "anthropic_messages", routes)
+
+
+def test_the_router_fields_are_gateway_owned_except_anthropics_metadata() -> None:
+    assert ROUTER_FIELDS - {"metadata"} <= GATEWAY_FIELDS and "metadata" not in GATEWAY_FIELDS

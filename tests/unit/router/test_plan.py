@@ -3,6 +3,7 @@ balancer's others; a route's settings under the request's own."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections import Counter
 from pathlib import Path
@@ -108,7 +109,7 @@ def test_a_candidate_outside_the_keys_allow_list_is_a_403(catalog: Catalog) -> N
             fields(fallbacks=[{"model": "openai/gpt-5"}]),
             catalog,
             random.Random(0),
-            ("openai/gpt-4o",),
+            allowed=("openai/gpt-4o",),
         )
     assert caught.value.code is ErrorCode.MODEL_NOT_ALLOWED and caught.value.param == "fallbacks[0].model"
 
@@ -117,8 +118,8 @@ def test_a_route_applies_its_models_and_policy(catalog: Catalog) -> None:
     routing = plan(ROUTE, RouterFields(), catalog, random.Random(0))
     assert [m.slug for m in routing.models] == [
         "anthropic/claude-sonnet-4.6",
-        "anthropic/claude-sonnet-4.5",
-        "openai/gpt-5",
+        "anthropic/claude-haiku-4.5",
+        "openai/gpt-4.1",
     ]
     assert routing.retry is not None and routing.retry.count == 2 and routing.route == ROUTE
 
@@ -157,3 +158,24 @@ def test_weighted_pick_follows_the_weights_within_a_statistical_bound() -> None:
     chosen, rest = pick(models, random.Random(3))
     assert chosen not in rest and len(rest) == 2
     assert list(rest) == [m for m in ("a", "b", "c") if m != chosen]  # the rest by descending weight
+
+
+TODAY = dt.date(2026, 12, 3)
+
+
+def test_a_shut_down_model_the_request_names_is_a_400_naming_it(catalog: Catalog) -> None:
+    with pytest.raises(GatewayError) as caught:
+        plan(
+            "openai/gpt-4o",
+            fields(fallbacks=[{"model": "openai/o4-mini"}]),
+            catalog,
+            random.Random(0),
+            today=TODAY,
+        )
+    assert caught.value.param == "fallbacks[0].model" and "shut down" in caught.value.message
+
+
+def test_a_routes_shut_down_model_is_skipped(catalog: Catalog) -> None:
+    later = dt.date(2027, 2, 1)  # openai/gpt-4.1, the shipped route's last fallback, is gone by then
+    routing = plan(ROUTE, RouterFields(), catalog, random.Random(0), today=later)
+    assert [m.slug for m in routing.models] == ["anthropic/claude-sonnet-4.6", "anthropic/claude-haiku-4.5"]

@@ -47,6 +47,10 @@ class Generation(BaseModel):
     estimated: bool = False  # some usage was counted by the gateway: the provider never reported it
     # What the provider billed beyond the hold: not charged (the balance never goes below zero).
     unbilled_micro_usd: int = 0
+    # The router's (issue 13): the trace name and metadata the request gave, and a cache hit's flag.
+    name: str | None = None
+    metadata: dict[str, str] = Field(default_factory=dict)
+    cached: bool = False
 
     def values(self) -> dict[str, Any]:
         """The DynamoDB item (plain values); gsi1 lists a workspace's generations by time."""
@@ -97,4 +101,7 @@ def public(values: dict[str, Any]) -> dict[str, Any]:
         ],
         "estimated": bool(values.get("estimated", False)),
         "unbilled_micro_usd": str(int(values.get("unbilled_micro_usd", 0))),
+        "name": values.get("name"),
+        "metadata": dict(values.get("metadata") or {}),
+        "cached": bool(values.get("cached", False)),
     }

@@ -84,17 +84,24 @@ class Meter:
     reservation: Reservation | None = None
     done: bool = False
     attempts: list[Attempt] = field(default_factory=list)
+    # Set by the router: the request's trace name and metadata, and whether the cache answered it.
+    trace_name: str | None = None
+    trace_metadata: dict[str, str] = field(default_factory=dict)
+    cached: bool = False
     _call: _Call | None = None
     _held_cost: int = 0  # cost of the calls made under the open hold, settled with it
     _charged: int = 0  # cost of calls whose holds are already closed
     _usage: Usage = field(default_factory=Usage)  # summed over billable calls
     _unbilled: int = 0
+    _tool_costs: dict[str, int] = field(default_factory=dict)  # per server tool, in the cost too
     _estimated: bool = False
     _holds: int = 0  # holds taken so far: the next one's number
 
     # -- one upstream call -----------------------------------------------------------------------
 
-    async def reserve(self, model: Model, prompt_tokens: int, client_cap: int | None) -> int:
+    async def reserve(
+        self, model: Model, prompt_tokens: int, client_cap: int | None, *, extra: int = 0
+    ) -> int:
         """Hold the worst case of the next call; returns the output cap to send upstream. Without a
         client cap the gateway caps the call at what the balance can pay for, so the hold is a
         true bound."""
@@ -105,7 +112,8 @@ class Meter:
         self.model = model
         observe.note_model(model.slug, self.ingress_format)
         cap = client_cap or model.max_output_tokens
-        amount = worst_case_cost(model, prompt_tokens, cap)
+        # extra: what runs under this hold besides the call (a tool loop's round of server tools).
+        amount = worst_case_cost(model, prompt_tokens, cap) + extra
         if self.reservation is not None:
             if self._held_cost == 0 and amount <= self.reservation.amount:
                 self._call = _Call(model)
@@ -117,12 +125,31 @@ class Meter:
             if error.code is not ErrorCode.INSUFFICIENT_CREDITS or client_cap is not None:
                 raise
             balance = await run_in_threadpool(self.billing.store.balance, self.api_key.workspace_id)
-            cap = affordable_output(model, prompt_tokens, balance)
+            cap = affordable_output(model, prompt_tokens, balance - extra)
             if cap < 1:
                 raise
-            self.reservation = await self._hold(worst_case_cost(model, prompt_tokens, cap))
+            self.reservation = await self._hold(worst_case_cost(model, prompt_tokens, cap) + extra)
         self._call = _Call(model)  # a call refused before it went upstream is no attempt
         return cap
+
+    async def admit(self, model: Model) -> None:
+        """A request answered without an upstream call (a cache hit) still passes the account's
+        checks — a locked workspace, the key's rate and concurrency limits — under a hold of 0."""
+        self.model = model
+        self.reservation = await self._hold(0)
+
+    def tool_ran(self, tool: str, cost: int) -> None:
+        """A server tool ran under the open hold (``reserve(extra=...)`` included its price)."""
+        held = self.reservation.amount if self.reservation is not None else 0
+        charged = min(cost, held - self._held_cost)
+        self._held_cost += charged
+        self._unbilled += cost - charged
+        if charged:
+            self._tool_costs[tool] = self._tool_costs.get(tool, 0) + charged
+
+    @property
+    def tool_costs_total(self) -> int:
+        return sum(self._tool_costs.values())
 
     async def call_succeeded(self, usage: Usage, *, estimated: bool = False) -> None:
         await self._end_call(usage, "success", None, estimated=estimated)
@@ -205,8 +232,12 @@ class Meter:
             error_code=error_code,
             created_at=now_iso(),
             attempts=tuple(self.attempts),
+            name=self.trace_name,
+            metadata=self.trace_metadata,
+            cached=self.cached,
             estimated=self._estimated,
             unbilled_micro_usd=self._unbilled,
+            tool_costs_micro_usd=dict(self._tool_costs),
         )
         with anyio.CancelScope(shield=True):  # settle even when the client has gone
             if self.reservation is None:
@@ -218,9 +249,12 @@ class Meter:
 
     async def _hold(self, amount: int) -> Reservation:
         about = {"model": self.model.slug if self.model else "", "ingress_format": self.ingress_format}
-        reservation = await run_in_threadpool(
-            self.billing.reserve, self.api_key, amount, self.request_id, about=about, hold=self._holds
-        )
+        # Shielded: a hold written while the request is being cancelled (a router timeout, a client
+        # that left) must come back to be settled, never stay open until the sweep.
+        with anyio.CancelScope(shield=True):
+            reservation: Reservation = await run_in_threadpool(
+                self.billing.reserve, self.api_key, amount, self.request_id, about=about, hold=self._holds
+            )
         self._holds += 1
         return reservation
 

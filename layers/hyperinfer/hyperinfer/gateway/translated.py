@@ -30,6 +30,7 @@ async def through_ir(ingress: Ingress, parsed: BaseModel, ir_request: Request, r
         max_output_tokens=model.max_output_tokens,
         stream=stream,
         reasoning="reasoning" in model.features,
+        compat=candidate.provider.compat,  # openai_compatible: the server's differences, as data
         thinking_levels=model.thinking_levels,
     )
     encoded = adapter.encode_request(ir_request, target)
@@ -46,8 +47,12 @@ async def through_ir(ingress: Ingress, parsed: BaseModel, ir_request: Request, r
     if not stream:
         answer = adapter.decode_response(await post_json(http, call), encoded.hints)
         await meter.succeed(answer.usage)
+        if routed.hooks is not None:
+            await routed.hooks.answered(candidate, answer)
         return JSONResponse(codec.encode_response(answer, view, parsed), headers=headers)
     response = await open_stream(http, call)
+    if routed.hooks is not None:  # routed: not the client's until its first content (may fall back)
+        response = await routed.hooks.committed(response, candidate, encoded.hints, call.secrets)
     settings = runtime().settings
     leg = IRLeg(
         adapter.stream_decoder(encoded.hints, call.secrets),

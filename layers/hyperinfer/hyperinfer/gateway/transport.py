@@ -79,7 +79,9 @@ class UpstreamCall:
         return self.credentials.secrets
 
     def error(self, status: int, body: bytes, headers: Mapping[str, str]) -> GatewayError:
-        return self.adapter.map_error(self.provider_name, status, body, headers, self.secrets)
+        error = self.adapter.map_error(self.provider_name, status, body, headers, self.secrets)
+        error.upstream_status = status  # what the router's retry.on_codes match
+        return error
 
     def signed(self) -> OutgoingRequest:
         outgoing = OutgoingRequest("POST", self.url, dict(self.headers), serialize(self.body))

@@ -37,11 +37,6 @@ class RouterFields(_Spec):
     metadata: dict[MetadataKey, MetadataValue] = Field(default_factory=dict, max_length=16)
 
 
-def asks_for_routing(payload: dict[str, Any], kept: Iterable[str] = ()) -> bool:
-    """Cheap: whether a body carries any router field (the pipeline imports this package only then)."""
-    return ORQ in payload or any(name in payload for name in FIELDS if name not in kept)
-
-
 def extract(payload: dict[str, Any], kept: Iterable[str] = ()) -> tuple[RouterFields, dict[str, Any]]:
     """The router fields and the body without them.
 
@@ -65,8 +60,9 @@ def extract(payload: dict[str, Any], kept: Iterable[str] = ()) -> tuple[RouterFi
         if value is not None:
             merged[name] = value
             origin[name] = name if top is not None else f"{ORQ}.{name}"
-    if orq:  # what is left of `orq` is not the router's (or nobody's): it stays for its owner
-        body[ORQ] = orq
+    if orq:  # seed 003's other orq fields (prompt, variables, thread, ...): refused, never dropped
+        name = sorted(orq)[0]
+        raise _invalid(f"{ORQ}.{name}", "is not supported by this gateway")
     try:
         return RouterFields.model_validate(merged), body
     except ValidationError as error:

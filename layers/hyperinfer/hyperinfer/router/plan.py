@@ -6,11 +6,13 @@ A request's own fields override its route's. Pure: the catalog and a random sour
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.lifecycle import is_shut_down, refuse_if_shut_down
 from hyperinfer.router.balance import pick
 from hyperinfer.router.fields import RouterFields
 from hyperinfer.router.spec import Cache, Retry, RouteSpec, Timeout
@@ -35,9 +37,17 @@ class Routing:
 
 
 def plan(
-    requested: str, fields: RouterFields, catalog: Catalog, rng: random.Random, allowed: tuple[str, ...] = ()
+    requested: str,
+    fields: RouterFields,
+    catalog: Catalog,
+    rng: random.Random,
+    *,
+    allowed: tuple[str, ...] = (),
+    today: dt.date | None = None,
 ) -> Routing:
-    """``allowed``: the key's model allow-list (empty: any model); a candidate outside it is a 403."""
+    """``allowed``: the key's model allow-list (empty: any model); a candidate outside it is a 403.
+    ``today``: a model the request names that its vendor has shut down is a 400 naming it; one a
+    route names is skipped (the route outlived it; its other models still serve)."""
     route = catalog.route(requested)
     named = [(f"fallbacks[{i}].model", f.model) for i, f in enumerate(fields.fallbacks)]
     if fields.load_balancer:
@@ -49,12 +59,24 @@ def plan(
     by_name: dict[str, Model] = {}
     for param, name in named:  # every model the request names is checked, not only the ones tried
         by_name[name] = _known(catalog, param, name, allowed)
+        if today is not None:
+            refuse_if_shut_down(by_name[name], name, today, param)
     if route is not None:  # a route's models were checked when the catalog loaded
-        by_name.update({n: _known(catalog, "model", n, allowed) for n in route.model_names()})
+        for name in route.model_names():
+            model = _known(catalog, "model", name, allowed)
+            if today is None or not is_shut_down(model, today):
+                by_name.setdefault(name, model)
     models: list[Model] = []
     for name in _candidates(requested, fields, route, rng):
-        if by_name[name] not in models:  # a model that failed is not tried twice in one plan
-            models.append(by_name[name])
+        found = by_name.get(name)
+        if found is not None and found not in models:  # a model that failed is not tried twice
+            models.append(found)
+    if not models:
+        raise GatewayError(
+            ErrorCode.INVALID_REQUEST,
+            f"model: every model of route {requested!r} has been shut down.",
+            param="model",
+        )
     return Routing(
         models=tuple(models),
         retry=fields.retry or (route.retry if route else None),

@@ -16,8 +16,23 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from enum import Enum
 
-from hyperinfer.errors import GatewayError
+from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.router.spec import Retry
+
+# The codes only an upstream answer, a timeout or a broken connection produce. Everything else is
+# the gateway's own verdict on the request or the account (a plain upstream 400 included: the
+# request itself is at fault, and another model would refuse it too).
+UPSTREAM_CODES = frozenset(
+    {
+        ErrorCode.PROVIDER_AUTH,
+        ErrorCode.PROVIDER_RATE_LIMIT,
+        ErrorCode.PROVIDER_OVERLOADED,
+        ErrorCode.CONTEXT_LENGTH_EXCEEDED,
+        ErrorCode.CONTENT_FILTER,
+        ErrorCode.PROVIDER_TIMEOUT,
+        ErrorCode.PROVIDER_UNAVAILABLE,
+    }
+)
 
 
 class Step(Enum):
@@ -39,6 +54,10 @@ class Failure:
         """The status retry.on_codes is matched against: the provider's, else the taxonomy's
         (a timeout is 504, a connection error 502)."""
         return self.upstream_status or self.error.status
+
+
+def failure_of(error: GatewayError) -> Failure:
+    return Failure(error, error.code in UPSTREAM_CODES, error.upstream_status)
 
 
 @dataclass(frozen=True, slots=True)

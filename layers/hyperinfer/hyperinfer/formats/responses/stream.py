@@ -135,6 +135,18 @@ class StreamEncoder:
                 return self._finish(event)
         return []
 
+    def done_items(self, items: list[dict[str, Any]]) -> list[bytes]:
+        """Items already complete when announced (server-tool calls the gateway ran before the
+        answer): added and done at once, and kept for ``response.completed``. Call it between
+        blocks, right after the MessageStart."""
+        frames: list[bytes] = []
+        for item in items:
+            index = len(self._done)
+            frames.append(self._frame("response.output_item.added", output_index=index, item=item))
+            frames.append(self._frame("response.output_item.done", output_index=index, item=item))
+            self._done.append(item)
+        return frames
+
     def _start(self, block: TextBlock | ThinkingBlock | RedactedThinkingBlock | ToolUseBlock) -> list[bytes]:
         open_ = self._open
         if isinstance(block, TextBlock) and open_ is not None and isinstance(open_.block, TextBlock):

@@ -74,10 +74,16 @@ async def passthrough(
     )
     flavour = FLAVOURS[ingress.name]
     if not stream:
-        body, usage = flavour.finish(await post_json(http, call), view)
+        raw = await post_json(http, call)
+        answer = adapter.decode_response(raw, None) if routed.hooks and routed.hooks.wants_answer else None
+        body, usage = flavour.finish(raw, view)
         await meter.succeed(usage)
+        if routed.hooks is not None and answer is not None:
+            await routed.hooks.answered(candidate, answer)
         return JSONResponse(body)
     response = await open_stream(http, call)
+    if routed.hooks is not None:  # routed: not the client's until its first content (may fall back)
+        response = await routed.hooks.committed(response, candidate, None, call.secrets)
     encoder = ingress.codec.stream_encoder(view, None)
     leg = PassthroughLeg(
         flavour.rewriter(call, view), meter, lambda error: encoder.error(error, meter.request_id)

@@ -181,7 +181,7 @@ class Answer:
             )
         )
         if "midstream_error" in self.opts:
-            return [*frames[:4], MIDSTREAM_ERROR]
+            return [*frames[: int(self.opts.get("error_after", 4))], MIDSTREAM_ERROR]
         if "drop" in self.opts:
             return frames
         frames.append(sse({"type": "message_stop"}, "message_stop"))

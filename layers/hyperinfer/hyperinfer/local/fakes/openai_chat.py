@@ -211,7 +211,7 @@ class Answer:
                     )
                 )
         if "midstream_error" in self.opts:
-            return [*frames[:3], MIDSTREAM_ERROR]
+            return [*frames[: int(self.opts.get("error_after", 3))], MIDSTREAM_ERROR]
         if "drop" in self.opts:
             return frames[:3]
         frames.append(chunk({}, self.finish))

@@ -189,7 +189,8 @@ class Answer:
                 "message": "The server had an error while processing your request. Sorry about that!",
                 "param": None,
             }
-            return [*events.frames[:MIDSTREAM_AFTER], Events.frame("error", error, MIDSTREAM_AFTER)]
+            after = int(self.opts.get("error_after", MIDSTREAM_AFTER))
+            return [*events.frames[:after], Events.frame("error", error, after)]
         if "drop" in self.opts:
             return events.frames[:MIDSTREAM_AFTER]
         terminal = "response.incomplete" if self.incomplete else "response.completed"

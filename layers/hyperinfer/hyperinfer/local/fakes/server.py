@@ -12,11 +12,19 @@ messages (the last one in the body wins). Common to every format:
 ``refusal``, ``calls=a,b+c`` (a script: the n-th round of tool results in the request picks the
 n-th entry, ``+`` for parallel calls, past its end the model answers in text; server tools get
 valid arguments, steered by ``q``, ``url``, ``tz`` and ``prompt``).
+With ``midstream_error``, ``error_after=N`` sends the error after N frames (few enough and it
+comes before any content: a stream that fails before its first byte).
+
+A per-model script fails chosen calls whatever the request says (the router's tests need one
+model down and the next one up): ``fake.script("gpt-4o", "status=429 retry_after=1", "")``, or
+``POST /_fake/script`` with ``{"gpt-4o": ["status=429 retry_after=1", ""]}``, makes the next calls
+for that upstream model take those directives in turn ("" answers normally), then the body's own.
+A ``delay`` notices the caller hanging up: that call's outcome is then "disconnected".
 
 Streams are delivered the hostile way networks do, unless ``hostile`` is False (benchmarks):
 frames and multi-byte UTF-8 characters split across separate writes, comment frames.
 
-GET /_fake/requests lists what arrived and how each call ended; DELETE clears it.
+GET /_fake/requests lists what arrived and how each call ended; DELETE clears it and the scripts.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -74,7 +83,11 @@ def directives(body: dict[str, Any]) -> dict[str, str]:
     found = _DIRECTIVE.findall(json.dumps(body, ensure_ascii=False))
     if not found:
         return {}
-    pairs = (item.partition("=") for item in found[-1].split())
+    return parse_directives(found[-1])
+
+
+def parse_directives(text: str) -> dict[str, str]:
+    pairs = (item.partition("=") for item in text.split())
     return {key: value or "1" for key, _, value in pairs}
 
 
@@ -111,7 +124,7 @@ def tool_rounds(body: dict[str, Any]) -> int:
 def scripted_arguments(name: str, index: int, opts: dict[str, str]) -> dict[str, Any]:
     server_tools: dict[str, dict[str, Any]] = {
         "web_search": {"query": opts.get("q", "hyperinfer")},
-        "web_fetch": {"url": opts.get("url", "")},
+        "web_fetch": {"url": unquote(opts.get("url", ""))},  # percent-encoded: "]" ends a directive
         "datetime": {"timezone": opts["tz"]} if "tz" in opts else {},
         "image": {"prompt": opts.get("prompt", "a-lighthouse")},
     }
@@ -153,17 +166,31 @@ class FakeProvider:
         self.hostile = hostile
         self.record = record  # keep each call in `calls` (tests read them; a long demo would not)
         self.calls: list[dict[str, Any]] = []
+        self.scripts: dict[str, list[str]] = {}  # upstream model -> directives of its next calls
         self.url = ""  # set by whoever serves the app
         routes = [
             Route(path, self._endpoint(module), methods=["POST"]) for path, module in WIRE_FORMATS.items()
         ]
         routes.append(Route("/_fake/requests", self.requests, methods=["GET", "DELETE"]))
+        routes.append(Route("/_fake/script", self._set_script, methods=["POST"]))
         self.app = Starlette(routes=routes)
 
     async def requests(self, request: Request) -> Response:
         if request.method == "DELETE":
             self.calls.clear()
+            self.scripts.clear()
         return JSONResponse(self.calls)
+
+    def script(self, model: str, *steps: str) -> None:
+        self.scripts[model] = list(steps)
+
+    def calls_to(self, model: str) -> list[dict[str, Any]]:
+        return [call for call in self.calls if call["body"].get("model") == model]
+
+    async def _set_script(self, request: Request) -> Response:
+        for model, steps in (await request.json()).items():
+            self.script(model, *steps)
+        return JSONResponse(self.scripts)
 
     def _endpoint(self, module: str) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -175,13 +202,19 @@ class FakeProvider:
                 "headers": {k: v for k, v in request.headers.items()},
                 "authorization": request.headers.get("authorization"),
                 "outcome": "pending",
+                "at": time.monotonic(),  # when it arrived: the router's tests measure waits between calls
             }
             if self.record:
                 self.calls.append(call)
             opts = directives(body)
+            steps = self.scripts.get(str(body.get("model")))
+            if steps:
+                opts.update(parse_directives(steps.pop(0)))
             if "once" in opts and has_tool_results(body):
                 opts.pop("tools", None)
-            await asyncio.sleep(float(opts.get("delay", 0)))
+            if not await _wait(request, float(opts.get("delay", 0))):
+                call["outcome"] = "disconnected"
+                return Response(status_code=499)
             return await handle(self, request, call, opts)
 
         return endpoint
@@ -226,6 +259,16 @@ class FakeProvider:
         finally:
             if call["outcome"] == "pending":
                 call["outcome"] = "disconnected"
+
+
+async def _wait(request: Request, seconds: float) -> bool:
+    """Sleep, watching the connection: False as soon as the caller has gone."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        await asyncio.sleep(min(left, 0.02))
+        if await request.is_disconnected():
+            return False
+    return True
 
 
 def hostile_pieces(data: bytes) -> list[bytes]:
