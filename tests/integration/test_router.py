@@ -116,15 +116,16 @@ def test_retries_on_codes_until_the_model_answers(
     assert record["model"] == slug and record["status"] == "success"
 
 
-def test_retry_after_is_waited_and_capped(gateway: Gateway, fake: FakeProvider) -> None:
-    slug, upstream = NATIVE["chat_completions"]
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_retry_after_is_waited_and_capped(gateway: Gateway, fake: FakeProvider, fmt: str) -> None:
+    slug, upstream = NATIVE[fmt]
     fake.script(upstream, "status=429 retry_after=1")
-    ask(gateway, "chat_completions", slug, retry={"count": 1})
+    ask(gateway, fmt, slug, retry={"count": 1})
     first, second = fake.calls
     assert 1.0 <= second["at"] - first["at"] < 1.0 + 1.0
     fake.calls.clear()
     fake.script(upstream, "status=429 retry_after=60")
-    ask(gateway, "chat_completions", slug, retry={"count": 1})
+    ask(gateway, fmt, slug, retry={"count": 1})
     first, second = fake.calls
     assert RETRY_AFTER_MAX <= second["at"] - first["at"] < RETRY_AFTER_MAX + 1.0
 
