@@ -216,3 +216,48 @@ def test_simultaneous_use_on_two_gateways_is_accepted_once(gateway: Gateway, sec
             answers = pool.map(chat, (gateway, second), (key, key))
         statuses = sorted(r.status_code for r in answers)
         assert statuses == [200, 401]
+
+
+# -- spent by the first request that reaches a model ---------------------------------------------
+
+
+def post_chat(gateway: Gateway, key: str, body: bytes) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    return httpx.post(f"{gateway.openai_base}/chat/completions", content=body, headers=headers, timeout=20)
+
+
+REFUSED_BEFORE_A_MODEL = {
+    "malformed JSON": b'{"model": "openai/gpt-4.1-mini", "messages": [',
+    "unknown model": json.dumps({**CHAT, "model": "openai/gpt-4.1-typo"}).encode(),
+    "invalid field": json.dumps({**CHAT, "max_tokens": "16"}).encode(),
+    "no messages": json.dumps({"model": MODEL}).encode(),
+}
+
+
+@pytest.mark.parametrize("body", list(REFUSED_BEFORE_A_MODEL.values()), ids=list(REFUSED_BEFORE_A_MODEL))
+def test_a_request_refused_before_reaching_a_model_leaves_the_key_usable(
+    gateway: Gateway, body: bytes
+) -> None:
+    key = minted(gateway)
+    refused = post_chat(gateway, key, body)
+    assert refused.status_code == 400 and error_code(refused) == "invalid_request"
+    assert chat(gateway, key).status_code == 200
+    spent = chat(gateway, key)
+    assert spent.status_code == 401 and error_code(spent) == "invalid_api_key"
+
+
+def test_concurrent_uses_mixed_with_typos_still_succeed_exactly_once(
+    gateway: Gateway, second: Gateway
+) -> None:
+    typo = REFUSED_BEFORE_A_MODEL["unknown model"]
+    for _ in range(2):
+        key = minted(gateway)
+        gateways = [each for each in (gateway, second) for _ in range(8)]
+        bodies = ([json.dumps(CHAT).encode()] * 6 + [typo] * 2) * 2
+        with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+            answers = list(pool.map(post_chat, gateways, [key] * len(bodies), bodies))
+        statuses = sorted(r.status_code for r in answers)
+        assert statuses.count(200) == 1, statuses
+        assert set(statuses) <= {200, 400, 401}
+        assert statuses.count(400) + statuses.count(401) == len(bodies) - 1
+        assert chat(gateway, key).status_code == 401

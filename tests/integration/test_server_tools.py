@@ -20,10 +20,10 @@ import yaml
 from hyperinfer.local.fakes.server import FakeProvider
 from hyperinfer.local.fakes.web import SEARCH_KEY, FakeWeb, minimal_pdf
 
-from tests.integration.conftest import DEV_KEY, Gateway, running_gateway
+from tests.integration.conftest import DEV_KEY, INTERNAL_TOKEN, Gateway, running_gateway
 from tests.integration.test_billing import store_of
 from tests.integration.test_real_clients import REPLY, claude_code, codex
-from tests.support import catalog_for
+from tests.support import UPSTREAM_KEY, catalog_for
 
 CHAT_MODEL = "openai/gpt-4.1-mini"
 MESSAGES_MODEL = "anthropic/claude-sonnet-4.6"
@@ -466,3 +466,114 @@ def test_codex_completes_a_web_search_turn_with_its_own_web_search_tool(
     assert not any(t.get("type") == "web_search" for t in first["tools"])  # OpenAI never ran it
     assert search_says(json.dumps(second["input"]))
     assert [c["path"] for c in fake_web.calls] == ["/search"]
+
+
+# ---- idioms without a native block: SDK helpers keep working -------------------------------------
+
+
+def test_responses_stream_helper_keeps_mcp_and_image_items(gateway: Gateway, fake: FakeProvider) -> None:
+    tools: Any = [{"type": "datetime"}, {"type": "image", "events": True}]  # HyperInfer's built-ins
+    with oai(gateway).responses.stream(
+        model=RESPONSES_MODEL,
+        input="Time and a picture [[fake calls=datetime+image]]",
+        tools=tools,
+    ) as events:
+        response = events.get_final_response()
+    kinds = [item.type for item in response.output]
+    assert kinds[:2] == ["mcp_call", "image_generation_call"] and kinds[-1] == "message"
+    assert response.output[0].model_dump()["name"] == "datetime"
+    assert response.output[1].model_dump()["result"].startswith("iVBOR")
+    assert '"now"' in response.output[0].model_dump()["output"]
+    assert "![generated image 1](data:image/png;base64," in response.output_text
+
+
+def test_messages_stream_keeps_hi_tool_result_blocks(gateway: Gateway, fake: FakeProvider) -> None:
+    with claude(gateway).messages.stream(
+        model=MESSAGES_MODEL,
+        max_tokens=256,
+        messages=[{"role": "user", "content": "Time? [[fake calls=datetime tz=Europe/Paris]]"}],
+        extra_body={"plugins": [{"id": "datetime", "events": True}]},
+    ) as events:
+        message = events.get_final_message()
+    assert [b.type for b in message.content] == ["server_tool_use", "hi_tool_result", "text"]
+    assert message.content[0].model_dump()["input"] == {"timezone": "Europe/Paris"}
+    assert "Europe/Paris" in message.content[1].model_dump()["content"]
+
+
+# ---- security: what the backends see, what the logs keep -------------------------------------------
+
+
+def test_backends_never_see_a_provider_key_and_runs_are_logged_without_content(
+    gateway: Gateway, fake: FakeProvider, fake_web: FakeWeb
+) -> None:
+    url = quote(f"{fake_web.url}/pages/notes.txt", safe="")
+    oai(gateway).chat.completions.create(
+        model=CHAT_MODEL,
+        messages=[{"role": "user", "content": f"x [[fake calls=web_search+web_fetch q=zebras url={url}]]"}],
+        extra_body={"plugins": [{"id": "web_search"}, {"id": "web_fetch"}]},
+    )
+    search, page = sorted(fake_web.calls, key=lambda c: c["path"])[::-1]
+    assert search["headers"]["authorization"] == f"Bearer {SEARCH_KEY}"
+    seen = json.dumps([search["headers"], page["headers"]])
+    assert UPSTREAM_KEY not in seen and DEV_KEY not in seen and INTERNAL_TOKEN not in seen
+    assert "authorization" not in page["headers"] and "x-api-key" not in page["headers"]
+    runs = [json.loads(line) for line in gateway.log.read_text().splitlines() if '"tool run"' in line]
+    mine = [r for r in runs if r.get("tool") in ("web_search", "web_fetch")][-2:]
+    assert {r["tool"] for r in mine} == {"web_search", "web_fetch"}
+    assert all(r["outcome"] == "ok" and r["bytes"] > 0 and "duration_ms" in r for r in mine)
+    assert not any("zebras" in json.dumps(r) or "plain notes" in json.dumps(r) for r in runs)
+
+
+def test_a_follow_up_turn_may_send_the_tool_runs_back(gateway: Gateway, fake: FakeProvider) -> None:
+    """The Anthropic SDK's usual loop appends ``message.content`` as the next assistant turn, and
+    Codex replays its output items: the gateway's own blocks and items are taken out, not refused."""
+    ask: Any = [{"role": "user", "content": "Pelicans? [[fake calls=web_search q=pelicans]]"}]
+    tools: Any = [{"type": "web_search_20250305", "name": "web_search"}]
+    first = claude(gateway).messages.create(model=MESSAGES_MODEL, max_tokens=256, messages=ask, tools=tools)
+    history: Any = [
+        *ask,
+        {"role": "assistant", "content": first.content},
+        {"role": "user", "content": "More? [[fake words=3]]"},
+    ]
+    again = claude(gateway).messages.create(model=MESSAGES_MODEL, max_tokens=256, messages=history)
+    assert again.content[-1].type == "text"
+    sent = upstream_bodies(fake)[-1]["messages"]
+    assert [m["role"] for m in sent] == ["user", "assistant", "user"]
+    assert "server_tool_use" not in json.dumps(sent) and "web_search_tool_result" not in json.dumps(sent)
+    response = oai(gateway).responses.create(
+        model=RESPONSES_MODEL,
+        input="Pelicans? [[fake calls=web_search q=pelicans]]",
+        tools=[{"type": "web_search"}],
+        extra_body={"hi_tool_events": True},
+    )
+    replay: Any = [
+        *[item.model_dump(exclude_none=True) for item in response.output],
+        {"role": "user", "content": "More? [[fake words=3]]"},
+    ]
+    follow = oai(gateway).responses.create(model=RESPONSES_MODEL, input=replay)
+    assert follow.output_text
+    assert "web_search_call" not in json.dumps(upstream_bodies(fake)[-1]["input"])
+
+
+def test_a_long_loop_streams_keep_alives_until_the_answer(gateway: Gateway, fake: FakeProvider) -> None:
+    # Each model call takes 0.5 s, the gateway's keep-alive interval here is 0.3 s: the stream
+    # starts before the loop ends, and the SDK's helper still gets the whole message.
+    body = {
+        "model": MESSAGES_MODEL,
+        "max_tokens": 256,
+        "stream": True,
+        "messages": [{"role": "user", "content": "Pelicans? [[fake calls=web_search q=pelicans delay=0.5]]"}],
+        "plugins": [{"id": "web_search", "events": True}],
+    }
+    headers = {"x-api-key": DEV_KEY, "anthropic-version": "2023-06-01"}
+    raw = httpx.post(f"{gateway.url}/api/v1/messages", json=body, headers=headers, timeout=20).text
+    assert raw.startswith(":")  # an SSE comment first: the keep-alive
+    assert raw.index("event: message_start") > 0 and "server_tool_use" in raw and "event: message_stop" in raw
+    with claude(gateway).messages.stream(
+        model=MESSAGES_MODEL,
+        max_tokens=256,
+        messages=body["messages"],  # type: ignore[arg-type]
+        extra_body={"plugins": [{"id": "web_search", "events": True}]},
+    ) as events:
+        message = events.get_final_message()
+    assert [b.type for b in message.content] == ["server_tool_use", "web_search_tool_result", "text"]

@@ -266,3 +266,13 @@ def test_the_sdk_reads_structured_output_as_parsed_json(fake: FakeProvider, clie
     assert reply.parsed == JSON_REPLY
     sent = fake.calls[-1]["body"]["generationConfig"]
     assert sent == {"responseMimeType": "application/json", "responseJsonSchema": {"type": "object"}}
+
+
+def test_the_fake_refuses_a_call_without_a_key_or_a_stream_without_alt_sse(fake: FakeProvider) -> None:
+    body = ADAPTER.encode_request(ask(""), target(False)).body
+    keyless = httpx.post(ADAPTER.url(base(fake), MODEL, False), json=body)
+    assert keyless.status_code == 403 and keyless.json()["error"]["status"] == "PERMISSION_DENIED"
+    assert ADAPTER.map_error("google", 403, keyless.content, {}, [KEY]).code is ErrorCode.PROVIDER_AUTH
+    url = ADAPTER.url(base(fake), MODEL, True).removesuffix("?alt=sse")
+    plain = httpx.post(url, json=body, headers={"x-goog-api-key": KEY})
+    assert plain.status_code == 400 and plain.json()["error"]["status"] == "INVALID_ARGUMENT"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -11,6 +12,9 @@ from hyperinfer.ir.accumulate import Accumulator
 from hyperinfer.ir.events import BlockStart, Event, MessageStart, TextDelta
 from hyperinfer.ir.response import Response
 from hyperinfer.providers.gemini import ADAPTER
+from hyperinfer.providers.sse import SSEEvent
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.unit.providers.gemini_cases import KEY, answer
 
@@ -129,3 +133,44 @@ def test_an_unreadable_event_is_a_provider_failure() -> None:
     with pytest.raises(GatewayError) as caught:
         events_byte_by_byte(b"data: {not json\n\n")
     assert caught.value.code is ErrorCode.PROVIDER_UNAVAILABLE
+
+
+_PART = st.one_of(
+    st.builds(lambda t: {"text": t}, st.text(max_size=6)),
+    st.builds(lambda t: {"text": t, "thought": True}, st.text(max_size=6)),
+    st.builds(
+        lambda t, s: {"text": t, "thoughtSignature": s}, st.text(max_size=4), st.sampled_from(["S1", "S2"])
+    ),
+    st.builds(
+        lambda t, s: {"text": t, "thought": True, "thoughtSignature": s},
+        st.text(max_size=4),
+        st.sampled_from(["T1", "T2"]),
+    ),
+    st.builds(
+        lambda city, s: {"functionCall": {"name": "get_weather", "args": {"city": city}}, **s},
+        st.sampled_from(["Paris", "東京"]),
+        st.sampled_from([{}, {"thoughtSignature": "C1"}]),
+    ),
+    st.just({"inlineData": {"mimeType": "image/png", "data": "iVBOR"}}),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    parts=st.lists(_PART, max_size=8),
+    cuts=st.lists(st.integers(min_value=0, max_value=8), max_size=4),
+    finish=st.sampled_from(["STOP", "MAX_TOKENS", "SAFETY"]),
+)
+def test_any_split_of_any_parts_streams_to_the_whole_answers_decode(
+    parts: list[dict[str, Any]], cuts: list[int], finish: str
+) -> None:
+    bounds = sorted({0, len(parts), *(c for c in cuts if c <= len(parts))})
+    chunks = [chunk(*parts[a:b]) for a, b in itertools.pairwise(bounds)] or [chunk()]
+    chunks[-1]["candidates"][0]["finishReason"] = finish
+    chunks[-1]["usageMetadata"] = FINAL_USAGE
+    events: list[Event] = []
+    decoder = ADAPTER.stream_decoder(None, ())
+    for piece in chunks:
+        events += decoder.feed(SSEEvent(None, json.dumps(piece)))
+    whole = answer(*parts, finish=finish, usage=FINAL_USAGE)
+    assert fold(events + decoder.close()) == ADAPTER.decode_response(whole, None)

@@ -28,7 +28,7 @@ class ApiKey(BaseModel):
     models: tuple[str, ...] = ()  # allowlist of model slugs; empty: every model
     rpm: int | None = None  # requests per minute
     source: Source = "api"
-    one_time: bool = False  # playground keys: consumed by their first request
+    one_time: bool = False  # playground keys: spent by the first request that reaches a model
     expires_at: int | None = None  # Unix seconds
     created_at: str = ""
     last_used_at: str | None = None

@@ -49,8 +49,10 @@ class AccountStore:
 
     # -- keys ------------------------------------------------------------------------------------
 
-    def find_key(self, key: str) -> ApiKey | None:
-        """The key's record; a one-time key is consumed here, atomically, on its first use."""
+    def find_key(self, key: str, *, spend_one_time: bool = True) -> ApiKey | None:
+        """The key's record. A one-time key is spent here, atomically, unless ``spend_one_time`` is
+        False: then it is only checked unspent and unexpired, and the caller spends it with
+        ``spend_key`` once the request reaches a model (so a typo does not lose it)."""
         digest = hash_key(key)
         cached = self._keys.get(digest)
         if cached is not None:
@@ -58,11 +60,19 @@ class AccountStore:
         item = self.db.get_item(TableName=self.table, Key=key_for_hash(digest)).get("Item")
         if item is None:
             return None
-        found = key_from_values(from_item(item))
+        values = from_item(item)
+        found = key_from_values(values)
         if found.one_time:
-            return found if self._consume(digest) else None
+            if spend_one_time:
+                return found if self._consume(digest) else None
+            usable = "used_at" not in values and (found.expires_at or 0) > int(time.time())
+            return found if usable else None
         self._keys.put(digest, found)
         return found
+
+    def spend_key(self, api_key: ApiKey) -> bool:
+        """Spend a one-time key: True for exactly one caller, however many try at once."""
+        return self._consume(api_key.key_hash)
 
     def _consume(self, digest: str) -> bool:
         try:

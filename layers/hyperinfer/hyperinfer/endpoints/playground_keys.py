@@ -1,7 +1,8 @@
 """POST /api/v1/playground-keys: the platform app mints a one-time key for the docs playground or
 the dashboard chat. Internal: authenticated by the ``X-Internal-Token`` shared secret, not a key.
 
-The key lives 10 minutes and is consumed atomically by its first request (``AccountStore.find_key``);
+The key lives 10 minutes and is spent atomically by the first request that reaches a model
+(``gateway.auth.spend_one_time_key``; other endpoints spend it on arrival, ``AccountStore.find_key``);
 requests made with it are recorded with its source.
 """
 

@@ -24,7 +24,7 @@ from hyperinfer.catalog import Model
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.view import View
 from hyperinfer.gateway.attempts import run_attempts
-from hyperinfer.gateway.auth import authenticate
+from hyperinfer.gateway.auth import authenticate, spend_one_time_key
 from hyperinfer.gateway.body import parse_object, read_body, validate
 from hyperinfer.gateway.estimate import prompt_upper_bound
 from hyperinfer.gateway.fields import is_gateway_field, wants_router
@@ -55,7 +55,8 @@ def view_for(ingress: Ingress, request_id: str, model: Model) -> View:
 async def handle_generation(ingress: Ingress, request: Request) -> Response:
     rt = runtime()
     raw = await read_body(request, rt.settings.max_request_bytes)
-    api_key = await authenticate(request, rt.accounts)
+    # A one-time key is spent only when the request reaches a model (GenerationRequest.attempt).
+    api_key = await authenticate(request, rt.accounts, spend_one_time=False)
     rid = request_id_of(request)
     meter = Meter(rt.billing, api_key, rid, ingress.name)
     try:
@@ -109,6 +110,7 @@ class GenerationRequest:
     prompt_tokens: int  # the prompt's upper bound (gateway/estimate.py), held for every call
     activation: Activation | None = None  # server tools: every call goes through the tool loop
     _decoded: ir.Request | None = None
+    _key_spent: bool = False
 
     @property
     def stream(self) -> bool:
@@ -129,6 +131,13 @@ class GenerationRequest:
             self._decoded = decoded
         return self._decoded
 
+    async def spend_key(self) -> None:
+        """A one-time key is spent as the request reaches a model: once per request, whichever
+        candidate is called first; refusals before this point leave it usable."""
+        if not self._key_spent:
+            await spend_one_time_key(self.meter.api_key, self.rt.accounts)
+            self._key_spent = True
+
     async def attempt(self, candidate: Candidate, hooks: Hooks | None = None) -> Response:
         """One call to one candidate: reserve, call, answer (a stream's answer is its relay).
         ``hooks``: the router's, when it runs the attempts (``router/session.py``)."""
@@ -136,12 +145,14 @@ class GenerationRequest:
         if self.activation is not None:
             from hyperinfer.gateway.server_tools import serve_with_tools
 
+            await self.spend_key()  # the tool loop's first model call follows
             return await serve_with_tools(self, self.activation, candidate)
         # openai_compatible is no ingress's native kind: never passthrough (README, "The catalog").
         native = candidate.provider.kind is ingress.native
         # Decoded before reserving: a request the translation refuses costs no DynamoDB round trip.
         ir_request = None if native else self.decoded()
         cap = await meter.reserve(candidate.model, self.prompt_tokens, self.client_cap)
+        await self.spend_key()
         settings = self.rt.settings
         http = client(settings.upstream_connect_timeout, settings.upstream_read_timeout)
         view = view_for(ingress, meter.request_id, candidate.model)

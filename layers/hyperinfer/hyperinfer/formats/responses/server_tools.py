@@ -1,7 +1,8 @@
 """Server-tool runs as Responses output items: ``web_search_call`` (action ``search`` for
 web_search, ``open_page`` for web_fetch) and ``image_generation_call``, as OpenAI's own tools
-appear; datetime, which OpenAI has no item for, as a ``hi_tool_call`` item (SDKs keep unknown
-items as they are)."""
+appear; datetime (and an image without base64), which OpenAI has no item for, as an ``mcp_call``
+item of the server ``hyperinfer``: OpenAI's own shape for a tool a server ran for the model, with
+its arguments and output, which clients show and never answer."""
 
 from __future__ import annotations
 
@@ -35,11 +36,13 @@ def tool_item(run: ServerToolRun, images: dict[str, str]) -> dict[str, Any]:
             "result": images[run.id],
         }
     return {
-        "type": "hi_tool_call",
-        "id": f"hi_{run.id}",
+        "type": "mcp_call",
+        "id": f"mcp_{run.id}",
+        "server_label": "hyperinfer",
         "name": run.name,
         "arguments": json.dumps(run.input, ensure_ascii=False),
-        "output": run.text,
+        "output": None if run.is_error else run.text,
+        "error": run.text if run.is_error else None,
         "status": _status(run),
     }
 
