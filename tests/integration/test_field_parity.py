@@ -71,31 +71,47 @@ def test_an_unbilled_provider_feature_is_refused_alike_on_both_paths(
     assert fake.calls == []  # nothing went upstream on the operator's key
 
 
-def test_anthropic_server_tool_results_in_history_go_to_anthropic_and_are_refused_elsewhere(
+def _history(*blocks: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "messages": [
+            {"role": "user", "content": "look it up"},
+            {"role": "assistant", "content": [*blocks, {"type": "text", "text": "Found nothing."}]},
+            {"role": "user", "content": "thanks"},
+        ]
+    }
+
+
+def test_the_gateway_own_tool_runs_in_history_are_left_out_alike_on_both_paths(
     gateway: Gateway, fake: FakeProvider
 ) -> None:
-    history = [
-        {"role": "user", "content": "search for lighthouses"},
-        {
-            "role": "assistant",
-            "content": [
-                {
-                    "type": "server_tool_use",
-                    "id": "srvtoolu_1",
-                    "name": "web_search",
-                    "input": {"query": "x"},
-                },
-                {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": []},
-                {"type": "text", "text": "Found nothing."},
-            ],
-        },
-        {"role": "user", "content": "thanks"},
-    ]
+    extra = _history(
+        {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {"query": "x"}},
+        {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": []},
+    )
     fake.calls.clear()
-    native, translated = _both(gateway, "messages", {"messages": history})
+    native, translated = _both(gateway, "messages", extra)
+    assert (native.status_code, translated.status_code) == (200, 200), (native.text, translated.text)
+    native_turn, translated_turn = (call["body"]["messages"][1]["content"] for call in fake.calls)
+    assert native_turn == [{"type": "text", "text": "Found nothing."}]  # Anthropic's shape
+    assert translated_turn == "Found nothing."  # Chat Completions' shape: the same turn
+
+
+def test_anthropic_server_tool_blocks_in_history_go_to_anthropic_and_are_refused_by_name_elsewhere(
+    gateway: Gateway, fake: FakeProvider
+) -> None:
+    extra = _history(
+        {"type": "mcp_tool_use", "id": "mcptoolu_1", "name": "lookup", "server_name": "docs", "input": {}},
+        {"type": "mcp_tool_result", "tool_use_id": "mcptoolu_1", "content": [{"type": "text", "text": "-"}]},
+    )
+    fake.calls.clear()
+    native, translated = _both(gateway, "messages", extra)
     assert native.status_code == 200, native.text
     [call] = fake.calls
-    assert call["body"]["messages"][1]["content"][1]["type"] == "web_search_tool_result"
+    assert [b["type"] for b in call["body"]["messages"][1]["content"]] == [
+        "mcp_tool_use",
+        "mcp_tool_result",
+        "text",
+    ]
     assert translated.status_code == 400
     assert translated.json()["error"]["message"].startswith("messages[1].content[0].type: ")
 
