@@ -41,6 +41,8 @@ def catalog_for(upstream_url: str, path: Path, routes: dict[str, Any] | None = N
     for provider in raw["providers"].values():
         compat = provider["kind"] == "openai_compatible"
         prefix = urlsplit(provider["base_url"]).path.rstrip("/") if compat else "/v1"
+        if provider["kind"] == "bedrock":
+            prefix = ""  # Bedrock's paths start at the host: /model/{modelId}/converse
         provider["base_url"] = f"{upstream_url}{prefix}"
         if provider.get("api_key_env"):
             provider["api_key_env"] = "OPENAI_API_KEY"

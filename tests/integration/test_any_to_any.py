@@ -20,6 +20,7 @@ MODELS = {
     "openai_chat": "openai/gpt-5-mini",
     "openai_responses": "openai/gpt-5.3-codex",
     "anthropic": "anthropic/claude-sonnet-4.6",
+    "bedrock": "anthropic/claude-sonnet-4.6-bedrock",
     "openai_compatible": "deepseek/deepseek-v4-flash",  # the DeepSeek fake: its wire's quirks
     "gemini": "google/gemini-3.8-flash",
 }
@@ -114,7 +115,7 @@ def test_reasoning(gateway: Gateway, fake: FakeProvider, ingress: str, kind: str
     seen = run(gateway, ingress, kind, Conversation(say="Think. [[fake think]]", reasoning=True), stream)
     assert seen.text == REPLY
     sent = up.reasoning_sent(fake.calls[0])
-    if kind == "anthropic":
+    if kind in ("anthropic", "bedrock"):  # Claude, on Anthropic's API or on Bedrock
         # Chat and Responses clients ask for "high": the documented effort-to-budget table decides.
         budget = 2048 if ingress == "anthropic_messages" else EFFORT_BUDGET["high"]
         assert sent == {"type": "enabled", "budget_tokens": budget}
@@ -148,6 +149,9 @@ def test_structured_output(
     body = fake.calls[0]["body"]
     if kind == "anthropic" and ingress == "anthropic_messages":  # passthrough: Anthropic's own field
         assert body["output_config"]["format"]["type"] == "json_schema"
+    elif kind == "bedrock":  # emulated in Converse's toolConfig
+        forced = body["toolConfig"]["toolChoice"]["tool"]["name"]
+        assert any(t["toolSpec"]["name"] == forced for t in body["toolConfig"]["tools"])
     elif kind == "anthropic":  # emulated: a forced tool whose input is the answer
         assert body["tool_choice"]["type"] == "tool"
         assert next(t for t in body["tools"] if t["name"] == body["tool_choice"]["name"])["input_schema"]

@@ -34,6 +34,11 @@ MODELS = {
     "openai_chat": ("openai/gpt-4.1-mini", "/v1/chat/completions"),
     "openai_responses": ("openai/gpt-5.3-codex", "/v1/responses"),
     "anthropic": ("anthropic/claude-sonnet-4.6", "/v1/messages"),
+    # Both clients stream; the id of Bedrock's global inference profile is in the path.
+    "bedrock": (
+        "anthropic/claude-sonnet-4.6-bedrock",
+        "/model/global.anthropic.claude-sonnet-4-6/converse-stream",
+    ),
     "openai_compatible": ("deepseek/deepseek-v4-flash", "/chat/completions"),  # the DeepSeek fake
     "gemini": ("google/gemini-3.8-flash", "/v1/models/gemini-3.8-flash:streamGenerateContent"),
 }
@@ -156,10 +161,26 @@ def tool_name(tool: dict[str, Any]) -> str:
     return str(tool.get("name") or tool.get("function", {}).get("name"))
 
 
+def tools_of(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tools a body offers, each where tool_name finds its name (Converse: toolSpec; Gemini:
+    functionDeclarations)."""
+    converse = (body.get("toolConfig") or {}).get("tools")  # Gemini's toolConfig holds no tools
+    if converse is not None:
+        return [t["toolSpec"] for t in converse if "toolSpec" in t]
+    tools: list[dict[str, Any]] = body.get("tools") or []
+    declared = [d for tool in tools for d in tool.get("functionDeclarations") or []]
+    return declared or tools
+
+
 def tool_names(body: dict[str, Any]) -> set[str]:
-    tools = body.get("tools") or []
-    declared = [d for tool in tools for d in tool.get("functionDeclarations") or []]  # Gemini
-    return {tool_name(tool) for tool in declared or tools}
+    return {tool_name(tool) for tool in tools_of(body)}
+
+
+def check_signed(call: dict[str, Any]) -> None:
+    """A Bedrock call is SigV4-signed with the environment's AWS credentials; no provider key travels."""
+    assert call["authorization"].startswith("AWS4-HMAC-SHA256 Credential="), call["authorization"]
+    assert "/us-east-1/bedrock/aws4_request" in call["authorization"]
+    assert UPSTREAM_KEY not in str(call["headers"])
 
 
 def gemini_texts(body: dict[str, Any], role: str) -> str:
@@ -202,6 +223,14 @@ def check_claude_code_request(kind: str, call: dict[str, Any]) -> None:
         # Responses would make an unflagged tool strict, which Claude Code's schemas do not satisfy.
         assert all(t["type"] == "function" and t["strict"] is False for t in body["tools"])
         assert body["store"] is False
+    elif kind == "bedrock":
+        # Converse: system blocks on top, Claude's thinking as a model field, no cache_control.
+        assert any(CLAUDE_SYSTEM in block.get("text", "") for block in body["system"])
+        assert any(m["role"] == "user" and PROMPT in texts(m["content"]) for m in body["messages"])
+        assert "cache_control" not in str(body)
+        assert body["inferenceConfig"]["maxTokens"] > 0
+        check_signed(call)
+        return
     else:  # the same format: Claude Code's request as it sent it, with the provider's key
         assert any(CLAUDE_SYSTEM in block["text"] for block in body["system"])
         assert "claude-code-20250219" in call["headers"]["anthropic-beta"]
@@ -232,6 +261,14 @@ def check_codex_request(kind: str, call: dict[str, Any]) -> None:
         first = body["input"][0]
         assert first["role"] == "developer" and CODEX_INSTRUCTIONS in texts(first["content"])
         assert body["store"] is False and body["prompt_cache_key"]
+    elif kind == "bedrock":
+        assert CODEX_INSTRUCTIONS in body["system"][0]["text"]
+        assert [m["role"] for m in body["messages"]] == ["user"]
+        assert PROMPT in texts(body["messages"][0]["content"])
+        assert all("json" in tool["inputSchema"] for tool in tools_of(body))
+        assert body["inferenceConfig"]["maxTokens"] > 0
+        check_signed(call)
+        return
     else:
         # Messages: max_tokens is required; the developer instructions are the system prompt.
         assert body["max_tokens"] > 0
@@ -285,12 +322,29 @@ def tool_exchange(kind: str, body: dict[str, Any]) -> tuple[str, str, str, str |
         output = next(i for i in body["input"] if i.get("type") == "function_call_output")
         reasoning = next(i for i in body["input"] if i.get("type") == "reasoning")
         return call["name"], call["call_id"], output["call_id"], reasoning["encrypted_content"]
+    if kind == "bedrock":
+        return converse_tool_exchange(body)
     assistant = next(m for m in body["messages"] if m["role"] == "assistant")
     first, use = assistant["content"][0], next(b for b in assistant["content"] if b["type"] == "tool_use")
     # With thinking on, Anthropic wants the turn's signed thinking block back first.
     assert first["type"] == "thinking", assistant
     results = [b for m in body["messages"] if m["role"] == "user" for b in m["content"] if _is_result(b)]
     return use["name"], use["id"], results[0]["tool_use_id"], first["signature"]
+
+
+def converse_tool_exchange(body: dict[str, Any]) -> tuple[str, str, str, str | None]:
+    assistant = next(m for m in body["messages"] if m["role"] == "assistant")
+    first, use = assistant["content"][0], next(b["toolUse"] for b in assistant["content"] if "toolUse" in b)
+    # Claude on Bedrock wants the signed reasoning back first too, as reasoningContent.
+    signed = first["reasoningContent"]["reasoningText"]
+    results = [
+        b["toolResult"]
+        for m in body["messages"]
+        if m["role"] == "user"
+        for b in m["content"]
+        if "toolResult" in b
+    ]
+    return use["name"], use["toolUseId"], results[0]["toolUseId"], signed["signature"]
 
 
 def _is_result(block: Any) -> bool:
@@ -308,14 +362,14 @@ def test_real_client_runs_a_tool_round_trip_through_the_gateway(
     result = CLIENTS[client](gateway, MODELS[kind][0], prompt, tmp_path)
     first, second = completed(fake, kind, 2, result)
     name, call_id, answered, reasoning = tool_exchange(kind, second["body"])
-    tools = first["body"]["tools"]
-    assert name == tool_name(tools[0]["functionDeclarations"][0] if kind == "gemini" else tools[0])
+    assert name == tool_name(tools_of(first["body"])[0])
     assert answered == call_id
     # The opaque reasoning the client was handed survives its round trip through the client's format.
     expected = {
         "openai_chat": None,
         "openai_responses": ENCRYPTED,
         "anthropic": SIGNATURE,
+        "bedrock": SIGNATURE,
         "gemini": CALL_SIGNATURE,
         "openai_compatible": THINKING,  # DeepSeek's reasoning_content, echoed on the tool turn
     }

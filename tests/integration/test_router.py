@@ -7,6 +7,7 @@ what the generation record keeps."""
 from __future__ import annotations
 
 import itertools
+import time
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -115,15 +116,16 @@ def test_retries_on_codes_until_the_model_answers(
     assert record["model"] == slug and record["status"] == "success"
 
 
-def test_retry_after_is_waited_and_capped(gateway: Gateway, fake: FakeProvider) -> None:
-    slug, upstream = NATIVE["chat_completions"]
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_retry_after_is_waited_and_capped(gateway: Gateway, fake: FakeProvider, fmt: str) -> None:
+    slug, upstream = NATIVE[fmt]
     fake.script(upstream, "status=429 retry_after=1")
-    ask(gateway, "chat_completions", slug, retry={"count": 1})
+    ask(gateway, fmt, slug, retry={"count": 1})
     first, second = fake.calls
     assert 1.0 <= second["at"] - first["at"] < 1.0 + 1.0
     fake.calls.clear()
     fake.script(upstream, "status=429 retry_after=60")
-    ask(gateway, "chat_completions", slug, retry={"count": 1})
+    ask(gateway, fmt, slug, retry={"count": 1})
     first, second = fake.calls
     assert RETRY_AFTER_MAX <= second["at"] - first["at"] < RETRY_AFTER_MAX + 1.0
 
@@ -139,7 +141,7 @@ def test_without_retry_after_the_backoff_doubles_within_its_jitter(
     base = BACKOFF_BASE_MS / 1000
     for number, (before, after) in enumerate(itertools.pairwise(arrivals)):
         ceiling = base * 2**number
-        assert ceiling / 2 <= after - before < ceiling + 0.5  # the jittered wait, plus a call's time
+        assert ceiling / 2 <= after - before < ceiling + 1.0  # the jittered wait, plus a call (loaded)
 
 
 @pytest.mark.parametrize("stream", STREAMS)
@@ -191,12 +193,15 @@ def test_an_attempt_over_call_timeout_is_cancelled_upstream_and_falls_back(
 ) -> None:
     slug, upstream = NATIVE[fmt]
     fallback, _ = OTHER[fmt]
-    fake.script(upstream, "delay=5")
-    seen = ask(
-        gateway, fmt, slug, stream=stream, timeout={"call_timeout": 400}, fallbacks=[{"model": fallback}]
-    )
-    assert seen.text == REPLY and seen.model == fallback and seen.seconds < 3
+    fake.script(upstream, "delay=8")
+    # 1.5 s: room for a loaded machine's fallback to answer within it, far below the slow one's 8 s.
+    timeout = {"call_timeout": 1500}
+    seen = ask(gateway, fmt, slug, stream=stream, timeout=timeout, fallbacks=[{"model": fallback}])
+    assert seen.text == REPLY and seen.model == fallback and seen.seconds < 5
     slow = fake.calls_to(upstream)[0]
+    deadline = time.monotonic() + 2  # the fake looks for a hang-up every 20 ms
+    while slow["outcome"] == "pending" and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert slow["outcome"] == "disconnected"  # the gateway hung up on it
     assert generation(gateway, seen.id)["attempts"][0]["error_code"] == "provider_timeout"
 
@@ -206,9 +211,9 @@ def test_a_stream_whose_first_content_is_late_times_out(
     gateway: Gateway, fake: FakeProvider, fmt: str
 ) -> None:
     slug, upstream = NATIVE[fmt]
-    fake.script(upstream, "chunk_delay=2")  # lifecycle frames come at once, content two seconds on
+    fake.script(upstream, "chunk_delay=5")  # frames five seconds apart: the first content is late
     seen = ask(
-        gateway, fmt, slug, stream=True, timeout={"call_timeout": 500}, fallbacks=[{"model": OTHER[fmt][0]}]
+        gateway, fmt, slug, stream=True, timeout={"call_timeout": 1500}, fallbacks=[{"model": OTHER[fmt][0]}]
     )
     assert seen.model == OTHER[fmt][0] and seen.text == REPLY
 
@@ -305,3 +310,33 @@ def test_a_route_falls_back_and_answers_as_the_model_that_served(
     seen = ask(gateway, fmt, "hyperinfer/sonnet-with-fallback")
     assert seen.model == "anthropic/claude-haiku-4.5" and seen.text == REPLY
     assert upstream_models(fake) == ["claude-sonnet-4-6"] * 3 + ["claude-haiku-4-5-20251001"]
+
+
+def test_holds_never_stack_beyond_the_dearest_candidate(gateway: Gateway, fake: FakeProvider) -> None:
+    """Credits for the dearer model's worst case, not for both: the dear primary fails, its hold
+    is released, and the cheap fallback is held and answers."""
+    from hyperinfer.catalog import load_catalog
+    from hyperinfer.gateway.estimate import prompt_upper_bound
+    from hyperinfer.gateway.metering import worst_case_cost
+
+    from tests.integration.test_billing import workspace
+
+    catalog = load_catalog(gateway.workdir / "providers.yaml")
+    dear, cheap = catalog.find("openai/gpt-4.1"), catalog.find("openai/gpt-4o-mini")
+    assert dear is not None and cheap is not None
+    say, cap = f"hold {time.monotonic_ns()}", 2000
+    body = {"model": dear.slug, "messages": [{"role": "user", "content": say}], "max_tokens": cap}
+    prompt = prompt_upper_bound(body)
+    dear_hold, cheap_hold = worst_case_cost(dear, prompt, cap), worst_case_cost(cheap, prompt, cap)
+    credits = dear_hold + cheap_hold // 2  # short of both holds at once
+    _, key = workspace(gateway, f"ws_hold_{time.monotonic_ns()}", credits / 1_000_000)
+    fake.script("gpt-4.1", "status=503")
+    response = httpx.post(
+        f"{gateway.url}/api/v1/chat/completions",
+        json={**body, "fallbacks": [{"model": cheap.slug}]},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["model"] == cheap.slug
+    assert upstream_models(fake) == ["gpt-4.1", "gpt-4o-mini"]

@@ -522,3 +522,58 @@ def test_backends_never_see_a_provider_key_and_runs_are_logged_without_content(
     assert {r["tool"] for r in mine} == {"web_search", "web_fetch"}
     assert all(r["outcome"] == "ok" and r["bytes"] > 0 and "duration_ms" in r for r in mine)
     assert not any("zebras" in json.dumps(r) or "plain notes" in json.dumps(r) for r in runs)
+
+
+def test_a_follow_up_turn_may_send_the_tool_runs_back(gateway: Gateway, fake: FakeProvider) -> None:
+    """The Anthropic SDK's usual loop appends ``message.content`` as the next assistant turn, and
+    Codex replays its output items: the gateway's own blocks and items are taken out, not refused."""
+    ask: Any = [{"role": "user", "content": "Pelicans? [[fake calls=web_search q=pelicans]]"}]
+    tools: Any = [{"type": "web_search_20250305", "name": "web_search"}]
+    first = claude(gateway).messages.create(model=MESSAGES_MODEL, max_tokens=256, messages=ask, tools=tools)
+    history: Any = [
+        *ask,
+        {"role": "assistant", "content": first.content},
+        {"role": "user", "content": "More? [[fake words=3]]"},
+    ]
+    again = claude(gateway).messages.create(model=MESSAGES_MODEL, max_tokens=256, messages=history)
+    assert again.content[-1].type == "text"
+    sent = upstream_bodies(fake)[-1]["messages"]
+    assert [m["role"] for m in sent] == ["user", "assistant", "user"]
+    assert "server_tool_use" not in json.dumps(sent) and "web_search_tool_result" not in json.dumps(sent)
+    response = oai(gateway).responses.create(
+        model=RESPONSES_MODEL,
+        input="Pelicans? [[fake calls=web_search q=pelicans]]",
+        tools=[{"type": "web_search"}],
+        extra_body={"hi_tool_events": True},
+    )
+    replay: Any = [
+        *[item.model_dump(exclude_none=True) for item in response.output],
+        {"role": "user", "content": "More? [[fake words=3]]"},
+    ]
+    follow = oai(gateway).responses.create(model=RESPONSES_MODEL, input=replay)
+    assert follow.output_text
+    assert "web_search_call" not in json.dumps(upstream_bodies(fake)[-1]["input"])
+
+
+def test_a_long_loop_streams_keep_alives_until_the_answer(gateway: Gateway, fake: FakeProvider) -> None:
+    # Each model call takes 0.5 s, the gateway's keep-alive interval here is 0.3 s: the stream
+    # starts before the loop ends, and the SDK's helper still gets the whole message.
+    body = {
+        "model": MESSAGES_MODEL,
+        "max_tokens": 256,
+        "stream": True,
+        "messages": [{"role": "user", "content": "Pelicans? [[fake calls=web_search q=pelicans delay=0.5]]"}],
+        "plugins": [{"id": "web_search", "events": True}],
+    }
+    headers = {"x-api-key": DEV_KEY, "anthropic-version": "2023-06-01"}
+    raw = httpx.post(f"{gateway.url}/api/v1/messages", json=body, headers=headers, timeout=20).text
+    assert raw.startswith(":")  # an SSE comment first: the keep-alive
+    assert raw.index("event: message_start") > 0 and "server_tool_use" in raw and "event: message_stop" in raw
+    with claude(gateway).messages.stream(
+        model=MESSAGES_MODEL,
+        max_tokens=256,
+        messages=body["messages"],  # type: ignore[arg-type]
+        extra_body={"plugins": [{"id": "web_search", "events": True}]},
+    ) as events:
+        message = events.get_final_message()
+    assert [b.type for b in message.content] == ["server_tool_use", "web_search_tool_result", "text"]

@@ -7,6 +7,8 @@ from typing import Any
 
 
 def kind_of(call: dict[str, Any]) -> str:
+    if call["path"].startswith("/model/"):
+        return "bedrock"
     if call["path"].startswith("/v1/models/"):
         return "gemini"  # the model and the streaming mode are in the path
     return {
@@ -19,6 +21,8 @@ def kind_of(call: dict[str, Any]) -> str:
 
 
 def model_sent(call: dict[str, Any]) -> str:
+    if kind_of(call) == "bedrock":
+        return str(call["model"])  # the fake's reading of the id in the path
     if kind_of(call) == "gemini":
         return str(call["path"].removeprefix("/v1/models/").partition(":")[0])
     return str(call["body"]["model"])
@@ -27,6 +31,8 @@ def model_sent(call: dict[str, Any]) -> str:
 def system_text(call: dict[str, Any]) -> str:
     body = call["body"]
     match kind_of(call):
+        case "bedrock":
+            return "".join(block.get("text", "") for block in body.get("system") or [])
         case "gemini":
             return _text((body.get("systemInstruction") or {}).get("parts"))
         case "anthropic":
@@ -53,6 +59,8 @@ def tool_result(call: dict[str, Any], call_id: str) -> str | None:
     """The text of the result for `call_id`, found where the wire format keeps it."""
     body = call["body"]
     match kind_of(call):
+        case "bedrock":
+            return _converse_tool_result(body, call_id)
         case "gemini":
             return _gemini_result(body, call_id)
         case "anthropic":
@@ -71,6 +79,15 @@ def tool_result(call: dict[str, Any], call_id: str) -> str | None:
     return None
 
 
+def _converse_tool_result(body: dict[str, Any], call_id: str) -> str | None:
+    for message in body["messages"]:
+        for block in message["content"]:
+            result = block.get("toolResult")
+            if result and result["toolUseId"] == call_id:
+                return "".join(part.get("text", "") for part in result["content"])
+    return None
+
+
 def _gemini_result(body: dict[str, Any], call_id: str) -> str | None:
     responses = [
         p["functionResponse"] for c in body["contents"] for p in c["parts"] if "functionResponse" in p
@@ -84,6 +101,8 @@ def _gemini_result(body: dict[str, Any], call_id: str) -> str | None:
 def has_image(call: dict[str, Any], data: str) -> bool:
     body = json.dumps(call["body"])
     match kind_of(call):
+        case "bedrock":
+            return f'"bytes": "{data}"' in body and '"format": "png"' in body
         case "gemini":
             return f'"data": "{data}"' in body and '"inlineData"' in body
         case "anthropic":
@@ -95,6 +114,9 @@ def has_image(call: dict[str, Any], data: str) -> bool:
 
 
 def tool_names(call: dict[str, Any]) -> list[str]:
+    if kind_of(call) == "bedrock":
+        tools = (call["body"].get("toolConfig") or {}).get("tools") or []
+        return [t["toolSpec"]["name"] for t in tools if "toolSpec" in t]
     tools = call["body"].get("tools") or []
     if kind_of(call) == "gemini":
         return [d["name"] for t in tools for d in t["functionDeclarations"]]
@@ -106,6 +128,8 @@ def tool_names(call: dict[str, Any]) -> list[str]:
 def reasoning_sent(call: dict[str, Any]) -> Any:
     body = call["body"]
     match kind_of(call):
+        case "bedrock":  # Claude's own thinking object, as a model-specific field
+            return (body.get("additionalModelRequestFields") or {}).get("thinking")
         case "gemini":
             return (body.get("generationConfig") or {}).get("thinkingConfig")
         case "anthropic":

@@ -14,6 +14,7 @@ PACKAGES: dict[ProviderKind, str] = {
     ProviderKind.OPENAI_CHAT: "openai_chat",
     ProviderKind.OPENAI_RESPONSES: "openai_responses",
     ProviderKind.ANTHROPIC: "anthropic",
+    ProviderKind.BEDROCK: "bedrock",
     ProviderKind.OPENAI_COMPATIBLE: "openai_compatible",
     ProviderKind.GEMINI: "gemini",
 }

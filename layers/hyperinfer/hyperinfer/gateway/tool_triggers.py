@@ -18,6 +18,31 @@ def wants_server_tools(payload: dict[str, Any]) -> bool:
     if isinstance(model, str) and model.endswith(":online"):
         return True
     tools = payload.get("tools")
-    return isinstance(tools, list) and any(
+    if isinstance(tools, list) and any(
         isinstance(t, dict) and t.get("type") not in (None, "function", "custom") for t in tools
-    )
+    ):
+        return True
+    return _echoes(payload.get("messages") or payload.get("input"))
+
+
+# What the gateway shows of its tool runs, which a client may send back in its history.
+_ECHO_TYPES = frozenset(
+    {"server_tool_use", "web_search_tool_result", "web_fetch_tool_result", "hi_tool_result"}
+    | {"web_search_call", "image_generation_call", "mcp_call"}
+)
+
+
+def _echoes(history: Any) -> bool:
+    if not isinstance(history, list):
+        return False
+    for item in history:
+        if not isinstance(item, dict):
+            continue
+        if item.get("type") in _ECHO_TYPES or "hi_tool_events" in item:
+            return True
+        content = item.get("content")
+        if isinstance(content, list) and any(
+            isinstance(b, dict) and b.get("type") in _ECHO_TYPES for b in content
+        ):
+            return True
+    return False

@@ -20,6 +20,7 @@ from typing import Any
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.tools.config import ToolsConfig
 from hyperinfer.tools.definitions import OFFERED, TOOL_IDS
+from hyperinfer.tools.echoes import without_echoes
 
 # Anthropic's server-tool type prefixes the gateway answers with its own tool of that name.
 ONLINE = ":online"
@@ -126,8 +127,10 @@ def _refuse_provider_run(ingress: str, payload: dict[str, Any]) -> None:
 def activate(
     ingress: str, payload: dict[str, Any], config: ToolsConfig
 ) -> tuple[Activation | None, dict[str, Any]]:
-    """The request's activation (None: no server tools) and its body without the activating entries."""
+    """The request's activation (None: no server tools) and its body without the activating entries
+    (and without the server-tool runs of earlier turns the client sent back)."""
     _refuse_provider_run(ingress, payload)
+    payload = without_echoes(ingress, payload)
     body = {k: v for k, v in payload.items() if k not in ("plugins", "hi_tool_events")}
     events = payload.get("hi_tool_events") is True
     anthropic_blocks = False
