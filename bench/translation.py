@@ -46,12 +46,13 @@ from hyperinfer.gateway.transport import UpstreamCall  # noqa: E402
 from hyperinfer.ir.accumulate import Accumulator  # noqa: E402
 from hyperinfer.ir.usage import Usage  # noqa: E402
 from hyperinfer.local.fakes import anthropic as fake_anthropic  # noqa: E402
+from hyperinfer.local.fakes import bedrock as fake_bedrock  # noqa: E402
 from hyperinfer.local.fakes import gemini as fake_gemini  # noqa: E402
 from hyperinfer.local.fakes import openai_chat as fake_chat  # noqa: E402
 from hyperinfer.local.fakes import openai_compatible as fake_compatible  # noqa: E402
 from hyperinfer.local.fakes import openai_responses as fake_responses  # noqa: E402
 from hyperinfer.local.fakes.server import REPLY_WORDS  # noqa: E402
-from hyperinfer.providers.contract import Credentials  # noqa: E402
+from hyperinfer.providers.contract import Credentials, ProviderAdapter  # noqa: E402
 from hyperinfer.providers.sse import SSEDecoder, SSEEvent  # noqa: E402
 from hyperinfer.providers.target import Target  # noqa: E402
 
@@ -67,6 +68,7 @@ KINDS = (
     ProviderKind.ANTHROPIC,
     ProviderKind.OPENAI_COMPATIBLE,
     ProviderKind.GEMINI,
+    ProviderKind.BEDROCK,
 )
 # openai_compatible is measured with the catalog's DeepSeek options (the most that kind reshapes).
 DEEPSEEK = load_catalog(REPO / "providers.yaml").providers["deepseek"].compat
@@ -336,6 +338,11 @@ def provider_answer(kind: ProviderKind, body: dict[str, Any]) -> tuple[dict[str,
         calls = [part for part in gemini.parts if "functionCall" in part]
         gemini.parts = [{"text": THINKING, "thought": True}, {"text": ANSWER}, *calls]
         return gemini.whole(), gemini.frames()
+    if kind is ProviderKind.BEDROCK:  # Claude on Converse: signed reasoning, the text, two calls
+        converse = fake_bedrock.Answer(body, OPTS)
+        converse.blocks[0]["reasoningContent"]["reasoningText"]["text"] = THINKING
+        converse.blocks.insert(1, {"text": ANSWER})
+        return converse.converse(), converse.frames()
     message = fake_anthropic.Answer(body, OPTS)
     message.blocks[0]["thinking"] = THINKING
     message.blocks.insert(1, {"type": "text", "text": ANSWER})
@@ -345,6 +352,12 @@ def provider_answer(kind: ProviderKind, body: dict[str, Any]) -> tuple[dict[str,
 def sse_events(frames: list[bytes]) -> list[SSEEvent]:
     decoder = SSEDecoder()
     return decoder.feed(b"".join(frames)) + decoder.close()
+
+
+def framed(upstream: ProviderAdapter, frames: list[bytes]) -> list[SSEEvent]:
+    """The stream cut into events by the kind's own framer (SSE, or Bedrock's binary event stream)."""
+    framer = upstream.framer()
+    return framer.feed(b"".join(frames)) + framer.close()
 
 
 # -- timing ------------------------------------------------------------------------------------
@@ -410,8 +423,12 @@ def view_for(ingress: Ingress) -> View:
 def target(stream: bool, kind: ProviderKind) -> Target:
     compat = DEEPSEEK if kind is ProviderKind.OPENAI_COMPATIBLE else None
     levels = ("low", "medium", "high") if kind is ProviderKind.GEMINI else ()  # Gemini 3's, as cataloged
+    # Bedrock reads the model family from the id: Claude's, through a global inference profile.
+    upstream_model = (
+        "global.anthropic.claude-sonnet-4-6" if kind is ProviderKind.BEDROCK else "upstream-model"
+    )
     return Target(
-        "upstream-model",
+        upstream_model,
         max_output_tokens=8192,
         stream=stream,
         reasoning=True,
@@ -442,7 +459,7 @@ def translated(ingress: Ingress, kind: ProviderKind) -> Row:
 
     streamed = upstream.encode_request(ingress.codec.decode(parsed), streaming)
     _, frames = provider_answer(kind, streamed.body)
-    events = sse_events(frames)
+    events = framed(upstream, frames)
 
     def stream_path() -> Stream:
         # relay_ir's loop, without the network and the keep-alive timer.

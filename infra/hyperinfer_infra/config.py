@@ -37,6 +37,10 @@ class EnvConfig:
     removal_policy: RemovalPolicy = RemovalPolicy.DESTROY
     deletion_protection: bool = False  # DynamoDB's own guard against a delete, whatever the stack does
     tracer_enabled: bool = True  # Powertools Tracer (X-Ray); POWERTOOLS_TRACE_DISABLED otherwise
+    # Lambda SnapStart: each deploy publishes a version of every function, Lambda snapshots its
+    # initialized state, and a "live" alias points at it; the API, the queues and the schedule
+    # invoke the alias. Costs snapshot caching and restores (README, "SnapStart"); off = $LATEST.
+    snapstart: bool = False
     # Comma-separated e-mail addresses subscribed to the alarm topic (confirmed by each recipient).
     alarm_emails: str = ""
     # Stage-wide token bucket in front of every route: requests per second and burst.
@@ -141,6 +145,7 @@ ENVIRONMENTS: dict[str, EnvConfig] = {
         report_api_concurrency=50,
         consumer_max_concurrency=20,
         sweep_concurrency=1,
+        snapstart=True,
     ),
 }
 

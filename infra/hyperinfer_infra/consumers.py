@@ -11,7 +11,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from hyperinfer.function_table import ConsumerSpec
 
-from hyperinfer_infra.lambdas import FunctionKit, python_function
+from hyperinfer_infra.lambdas import FunctionKit, invoked_target, python_function
 
 # How long one batch may take, per queue: a report is one transaction; an upload is a whole file
 # (up to upload_max_bytes of lines, stored 10 at a time).
@@ -53,7 +53,8 @@ class ConsumerFunction(Construct):
         # Also grants the function sqs:ReceiveMessage/DeleteMessage on the queue. The maximum
         # concurrency caps the consumer without reserving any of the account's pool (see EnvConfig):
         # a burst of reports waits in the queue instead of taking the gateway's concurrency.
-        self.function.add_event_source(
+        self.target = invoked_target(self, self.function, config)
+        self.target.add_event_source(
             event_sources.SqsEventSource(
                 queue,
                 batch_size=spec.batch_size,

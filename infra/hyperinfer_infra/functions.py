@@ -10,13 +10,22 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 from hyperinfer.function_table import Envelope, FunctionSpec, InvokeMode
+from hyperinfer.snapstart import AFTER_RESTORE_PATH, BEFORE_CHECKPOINT_PATH
 
 from hyperinfer_infra.config import EnvConfig
-from hyperinfer_infra.lambdas import FunctionKit, python_function
+from hyperinfer_infra.lambdas import FunctionKit, invoked_target, python_function
+
+# The Web Adapter relays SnapStart's two moments to these paths of the app (hyperinfer.snapstart).
+SNAPSTART_HOOKS = {
+    "AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH": BEFORE_CHECKPOINT_PATH,
+    "AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH": AFTER_RESTORE_PATH,
+}
 
 # AWS Lambda Web Adapter, published by AWS in every commercial region under this account.
 WEB_ADAPTER_ACCOUNT = "753240598075"
-WEB_ADAPTER_LAYER = "LambdaAdapterLayerArm64:25"
+# Layer 30 is v1.1.0, the first release with SnapStart support (aws-lambda-web-adapter PR #837,
+# merged 2026-09-08; layer 29 was cut by a reverted release and skipped, per the project's PR #871).
+WEB_ADAPTER_LAYER = "LambdaAdapterLayerArm64:30"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,16 +83,20 @@ class GatewayFunction(Construct):
             handler=self.profile.handler,
             timeout=self.timeout,
             extra_layers=[web_adapter_layer(self)] if self.profile.uses_web_adapter else [],
-            extra_environment=self.profile.environment,
+            extra_environment={
+                **self.profile.environment,
+                **(SNAPSTART_HOOKS if self.profile.uses_web_adapter and config.snapstart else {}),
+            },
             touches=spec.touches,
             # Only the reporting API is capped (see EnvConfig): the gateway keeps the unreserved pool.
             reserved_concurrency=config.report_api_concurrency if spec.envelope is Envelope.REPORT else None,
         )
+        self.target = invoked_target(self, self.function, config)
 
     def integration(self) -> apigateway.LambdaIntegration:
         """Proxy integration whose transfer mode and timeout match the function's invoke mode."""
         return apigateway.LambdaIntegration(
-            self.function,
+            self.target,
             proxy=True,
             response_transfer_mode=self.profile.transfer_mode,
             timeout=self.timeout,

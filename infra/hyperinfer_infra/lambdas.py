@@ -90,7 +90,19 @@ def python_function(
         # Powertools Tracer emits X-Ray segments; off where the environment turns the tracer off.
         tracing=lambda_.Tracing.ACTIVE if config.tracer_enabled else lambda_.Tracing.DISABLED,
         reserved_concurrent_executions=reserved_concurrency,
+        snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if config.snapstart else None,
     )
     grant(function, kit.data, secrets, touches)
     acknowledge(function, {**FUNCTION_RULES, **(TRACING_RULES if config.tracer_enabled else {})})
     return function
+
+
+LIVE_ALIAS = "live"
+
+
+def invoked_target(scope: Construct, function: lambda_.Function, config: EnvConfig) -> lambda_.IFunction:
+    """What the API, a queue or a schedule invokes: with SnapStart, the "live" alias of the version
+    this deploy published (SnapStart applies to published versions only); otherwise $LATEST."""
+    if not config.snapstart:
+        return function
+    return lambda_.Alias(scope, "Live", alias_name=LIVE_ALIAS, version=function.current_version)

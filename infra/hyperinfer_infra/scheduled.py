@@ -8,7 +8,7 @@ from aws_cdk import aws_events_targets as targets
 from constructs import Construct
 from hyperinfer.function_table import ScheduledSpec
 
-from hyperinfer_infra.lambdas import FunctionKit, python_function
+from hyperinfer_infra.lambdas import FunctionKit, invoked_target, python_function
 
 # A sweep queries eight partitions and settles what it finds; a minute is ample, and shorter than
 # the schedule, so runs never overlap.
@@ -29,6 +29,7 @@ class ScheduledFunction(Construct):
             touches=spec.touches,
             reserved_concurrency=kit.config.sweep_concurrency,
         )
+        self.target = invoked_target(self, self.function, kit.config)
         # The target adds the lambda:InvokeFunction permission for events.amazonaws.com on this rule.
         # No retries: the next run (minutes later) finds whatever this one left.
         self.rule = events.Rule(
@@ -36,5 +37,5 @@ class ScheduledFunction(Construct):
             "Schedule",
             description=spec.description,
             schedule=events.Schedule.expression(spec.schedule),
-            targets=[targets.LambdaFunction(self.function, retry_attempts=0)],
+            targets=[targets.LambdaFunction(self.target, retry_attempts=0)],
         )

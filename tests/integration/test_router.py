@@ -116,15 +116,16 @@ def test_retries_on_codes_until_the_model_answers(
     assert record["model"] == slug and record["status"] == "success"
 
 
-def test_retry_after_is_waited_and_capped(gateway: Gateway, fake: FakeProvider) -> None:
-    slug, upstream = NATIVE["chat_completions"]
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_retry_after_is_waited_and_capped(gateway: Gateway, fake: FakeProvider, fmt: str) -> None:
+    slug, upstream = NATIVE[fmt]
     fake.script(upstream, "status=429 retry_after=1")
-    ask(gateway, "chat_completions", slug, retry={"count": 1})
+    ask(gateway, fmt, slug, retry={"count": 1})
     first, second = fake.calls
     assert 1.0 <= second["at"] - first["at"] < 1.0 + 1.0
     fake.calls.clear()
     fake.script(upstream, "status=429 retry_after=60")
-    ask(gateway, "chat_completions", slug, retry={"count": 1})
+    ask(gateway, fmt, slug, retry={"count": 1})
     first, second = fake.calls
     assert RETRY_AFTER_MAX <= second["at"] - first["at"] < RETRY_AFTER_MAX + 1.0
 
@@ -309,3 +310,33 @@ def test_a_route_falls_back_and_answers_as_the_model_that_served(
     seen = ask(gateway, fmt, "hyperinfer/sonnet-with-fallback")
     assert seen.model == "anthropic/claude-haiku-4.5" and seen.text == REPLY
     assert upstream_models(fake) == ["claude-sonnet-4-6"] * 3 + ["claude-haiku-4-5-20251001"]
+
+
+def test_holds_never_stack_beyond_the_dearest_candidate(gateway: Gateway, fake: FakeProvider) -> None:
+    """Credits for the dearer model's worst case, not for both: the dear primary fails, its hold
+    is released, and the cheap fallback is held and answers."""
+    from hyperinfer.catalog import load_catalog
+    from hyperinfer.gateway.estimate import prompt_upper_bound
+    from hyperinfer.gateway.metering import worst_case_cost
+
+    from tests.integration.test_billing import workspace
+
+    catalog = load_catalog(gateway.workdir / "providers.yaml")
+    dear, cheap = catalog.find("openai/gpt-4.1"), catalog.find("openai/gpt-4o-mini")
+    assert dear is not None and cheap is not None
+    say, cap = f"hold {time.monotonic_ns()}", 2000
+    body = {"model": dear.slug, "messages": [{"role": "user", "content": say}], "max_tokens": cap}
+    prompt = prompt_upper_bound(body)
+    dear_hold, cheap_hold = worst_case_cost(dear, prompt, cap), worst_case_cost(cheap, prompt, cap)
+    credits = dear_hold + cheap_hold // 2  # short of both holds at once
+    _, key = workspace(gateway, f"ws_hold_{time.monotonic_ns()}", credits / 1_000_000)
+    fake.script("gpt-4.1", "status=503")
+    response = httpx.post(
+        f"{gateway.url}/api/v1/chat/completions",
+        json={**body, "fallbacks": [{"model": cheap.slug}]},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["model"] == cheap.slug
+    assert upstream_models(fake) == ["gpt-4.1", "gpt-4o-mini"]

@@ -553,3 +553,27 @@ def test_a_follow_up_turn_may_send_the_tool_runs_back(gateway: Gateway, fake: Fa
     follow = oai(gateway).responses.create(model=RESPONSES_MODEL, input=replay)
     assert follow.output_text
     assert "web_search_call" not in json.dumps(upstream_bodies(fake)[-1]["input"])
+
+
+def test_a_long_loop_streams_keep_alives_until_the_answer(gateway: Gateway, fake: FakeProvider) -> None:
+    # Each model call takes 0.5 s, the gateway's keep-alive interval here is 0.3 s: the stream
+    # starts before the loop ends, and the SDK's helper still gets the whole message.
+    body = {
+        "model": MESSAGES_MODEL,
+        "max_tokens": 256,
+        "stream": True,
+        "messages": [{"role": "user", "content": "Pelicans? [[fake calls=web_search q=pelicans delay=0.5]]"}],
+        "plugins": [{"id": "web_search", "events": True}],
+    }
+    headers = {"x-api-key": DEV_KEY, "anthropic-version": "2023-06-01"}
+    raw = httpx.post(f"{gateway.url}/api/v1/messages", json=body, headers=headers, timeout=20).text
+    assert raw.startswith(":")  # an SSE comment first: the keep-alive
+    assert raw.index("event: message_start") > 0 and "server_tool_use" in raw and "event: message_stop" in raw
+    with claude(gateway).messages.stream(
+        model=MESSAGES_MODEL,
+        max_tokens=256,
+        messages=body["messages"],  # type: ignore[arg-type]
+        extra_body={"plugins": [{"id": "web_search", "events": True}]},
+    ) as events:
+        message = events.get_final_message()
+    assert [b.type for b in message.content] == ["server_tool_use", "web_search_tool_result", "text"]

@@ -7,6 +7,8 @@ from typing import Any
 
 import boto3
 import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
 import botocore.signers
 import httpx
 import pytest
@@ -136,3 +138,32 @@ def test_a_precondition_failure_is_an_answer_not_a_transient_error() -> None:
         client.put_object(Bucket="b", Key="k", Body=b"x", IfNoneMatch="*")
     assert error_code(caught.value) == "PreconditionFailed"
     assert len(recorder.requests) == 1
+
+
+def test_an_object_request_is_signed_as_botocore_signs_it_for_s3() -> None:
+    """A key with characters SigV4 encodes (space, '=', '~' kept): the canonical URI is the path
+    encoded once, never normalised, and the signature is the one botocore's S3 signer computes."""
+    recorder = Recorder(httpx.Response(200, headers={"ETag": '"e"'}))
+    secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    credentials = Credentials("AKIDEXAMPLE", secret, "session")
+    http = httpx.Client(transport=httpx.MockTransport(recorder))
+    client = S3Client(region="eu-west-1", credentials=credentials, http=http)
+    client.put_object(Bucket="bucket-a", Key="uploads/ws a/x=1~y.jsonl", Body=b"{}\n")
+    [request] = recorder.requests
+    authorization = request.headers["authorization"]
+    signed = authorization.split("SignedHeaders=")[1].split(",")[0].split(";")
+    reference = botocore.awsrequest.AWSRequest(
+        method="PUT",
+        url=str(request.url),
+        data=request.content,
+        headers={name: request.headers[name] for name in signed},
+    )
+    reference.context["timestamp"] = request.headers["x-amz-date"]
+    boto = botocore.credentials.Credentials(
+        "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "session"
+    )
+    signer = botocore.auth.S3SigV4Auth(boto, "s3", "eu-west-1")
+    canonical = signer.canonical_request(reference)
+    assert "/uploads/ws%20a/x%3D1~y.jsonl" in canonical
+    expected = signer.signature(signer.string_to_sign(reference, canonical), reference)
+    assert authorization.endswith(f"Signature={expected}")

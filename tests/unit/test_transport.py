@@ -12,9 +12,9 @@ import httpx
 import pytest
 from hyperinfer.catalog import ProviderKind
 from hyperinfer.errors import ErrorCode, GatewayError
-from hyperinfer.gateway.adapters import PACKAGES, adapter_for
+from hyperinfer.gateway.adapters import PACKAGES, _loaded, adapter_for
 from hyperinfer.gateway.transport import UpstreamCall, open_stream, post_json, stream_events
-from hyperinfer.providers import anthropic, openai_chat, openai_responses
+from hyperinfer.providers import anthropic, bedrock, openai_chat, openai_responses
 from hyperinfer.providers.contract import Credentials, Framer, OutgoingRequest, ProviderAdapter
 from hyperinfer.providers.sse import SSEEvent
 
@@ -69,13 +69,19 @@ def _call(adapter: Any, body: dict[str, Any]) -> UpstreamCall:
     )
 
 
-def test_the_registry_serves_each_package_adapter_and_refuses_a_kind_not_built() -> None:
+def test_the_registry_serves_each_package_adapter_and_refuses_a_kind_not_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     assert adapter_for(ProviderKind.OPENAI_CHAT) is openai_chat.ADAPTER
     assert adapter_for(ProviderKind.OPENAI_RESPONSES) is openai_responses.ADAPTER
     assert adapter_for(ProviderKind.ANTHROPIC) is anthropic.ADAPTER
-    missing = next(kind for kind in ProviderKind if kind not in PACKAGES)
+    assert adapter_for(ProviderKind.BEDROCK) is bedrock.ADAPTER
+    # Every kind the catalog names is served now; one whose package were taken out is refused.
+    assert set(PACKAGES) == set(ProviderKind)
+    monkeypatch.delitem(PACKAGES, ProviderKind.GEMINI)
+    monkeypatch.delitem(_loaded, ProviderKind.GEMINI, raising=False)
     with pytest.raises(GatewayError) as refused:
-        adapter_for(missing)
+        adapter_for(ProviderKind.GEMINI)
     assert refused.value.code is ErrorCode.INVALID_REQUEST and refused.value.param == "model"
     assert "not available yet" in refused.value.message
 

@@ -12,6 +12,8 @@ same request and response shapes (the ``mypy-boto3-*`` stubs the lean ones are t
 from __future__ import annotations
 
 import os
+import threading
+import time
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -25,14 +27,54 @@ CONNECT_TIMEOUT = 2.0
 READ_TIMEOUT = 5.0
 
 
-@lru_cache(maxsize=8)
-def _client(service: str, region: str, endpoint_url: str | None) -> Any:
-    from hyperinfer import aws_json
+# One client per (service, region, endpoint), built on first use and reused by every request.
+_clients: dict[tuple[str, str, str | None], Any] = {}
+_lock = threading.Lock()
 
-    credentials = aws_json.Credentials.from_environment(os.environ)
-    if credentials is not None:
-        return aws_json.CLIENTS[service](region=region, credentials=credentials, endpoint_url=endpoint_url)
-    return _boto3_client(service, region, endpoint_url)
+
+def _client(service: str, region: str, endpoint_url: str | None) -> Any:
+    key = (service, region, endpoint_url)
+    client = _clients.get(key)
+    if client is None or _expiring(client):  # container credentials (SnapStart) run out
+        with _lock:
+            client = _clients.get(key)
+            if client is None or _expiring(client):
+                client = _clients[key] = _build(service, region, endpoint_url)
+    return client
+
+
+def _expiring(client: Any) -> bool:
+    # boto3's clients refresh their own credentials; the lean ones say when theirs run out.
+    credentials = getattr(client, "credentials", None)
+    expiring = getattr(credentials, "expiring", None)
+    return bool(expiring and expiring(time.time()))
+
+
+def _build(service: str, region: str, endpoint_url: str | None) -> Any:
+    from hyperinfer import aws_json, aws_s3
+
+    credentials = aws_json.Credentials.resolve(os.environ)
+    if credentials is None:
+        return (
+            _boto3_s3(region, endpoint_url)
+            if service == "s3"
+            else _boto3_client(service, region, endpoint_url)
+        )
+    if service == "s3":
+        return aws_s3.S3Client(region=region, credentials=credentials, endpoint_url=endpoint_url)
+    return aws_json.CLIENTS[service](region=region, credentials=credentials, endpoint_url=endpoint_url)
+
+
+def reset() -> None:
+    """Drop every client with its connections and the credentials it holds (after a SnapStart
+    restore the snapshot's belong to another environment); the next call builds fresh ones."""
+    with _lock:
+        built = list(_clients.values())
+        _clients.clear()
+    for client in built:
+        close = getattr(client, "close", None)
+        if close is not None:
+            close()
 
 
 def _boto3_client(service: str, region: str, endpoint_url: str | None) -> Any:
@@ -66,23 +108,13 @@ def secretsmanager(settings: Settings) -> SecretsManagerClient:
 
 def s3(settings: Settings) -> S3Client:
     """Object reads and writes and presigned upload POSTs (``aws_s3`` covers exactly those)."""
-    client: S3Client = _s3_client(settings.aws_region, settings.aws_endpoint_url)
+    client: S3Client = _client("s3", settings.aws_region, settings.aws_endpoint_url)
     return client
 
 
 def s3_admin(settings: Settings) -> Any:
     """boto3's full S3 client, for setting up buckets (the emulator's), never on a request path."""
     return _boto3_s3(settings.aws_region, settings.aws_endpoint_url)
-
-
-@lru_cache(maxsize=4)
-def _s3_client(region: str, endpoint_url: str | None) -> Any:
-    from hyperinfer import aws_json, aws_s3
-
-    credentials = aws_json.Credentials.from_environment(os.environ)
-    if credentials is not None:
-        return aws_s3.S3Client(region=region, credentials=credentials, endpoint_url=endpoint_url)
-    return _boto3_s3(region, endpoint_url)
 
 
 @lru_cache(maxsize=4)

@@ -8,12 +8,13 @@ operation is an AttributeError, never a signed call), typed with the ``mypy-boto
 request and response TypedDicts, so mypy checks every call; failures raise ``AwsError`` with
 boto3's ``error.response["Error"]["Code"]`` shape. Callers cannot tell the two apart, and
 ``hyperinfer.aws`` can fall back to boto3 where credentials come from a profile rather than the
-environment. Signing is httpx-auth's SigV4. The stubs are a development dependency, imported only
-by the type checker: the layer does not ship them.
+environment. Requests are signed by ``hyperinfer.sigv4``. The stubs are a development dependency,
+imported only by the type checker: the layer does not ship them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import time
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Unpack, cast
 
 import httpx
 
+from hyperinfer.sigv4 import SigV4
 from hyperinfer.tls import client_context
 
 if TYPE_CHECKING:
@@ -64,11 +66,16 @@ SECRETS_MANAGER = Service("secretsmanager", "secretsmanager", "1.1")
 SERVICES = {service.signing_name: service for service in (DYNAMODB, SQS, SECRETS_MANAGER)}
 
 
+# Refresh container credentials this long before they expire.
+REFRESH_MARGIN_SECONDS = 300
+
+
 @dataclass(frozen=True, slots=True)
 class Credentials:
     access_key: str
     secret_key: str
     session_token: str | None = None
+    expires_at: float | None = None  # epoch seconds; None: good for the process's life
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> Credentials | None:
@@ -78,6 +85,37 @@ class Credentials:
         if not access_key or not secret_key:
             return None
         return cls(access_key, secret_key, environ.get("AWS_SESSION_TOKEN") or None)
+
+    @classmethod
+    def from_container(
+        cls, environ: Mapping[str, str], get: Callable[[str, dict[str, str]], httpx.Response] | None = None
+    ) -> Credentials | None:
+        """The role's credentials from the endpoint Lambda names instead of the variables above
+        when SnapStart is on (``AWS_CONTAINER_CREDENTIALS_FULL_URI``, authorized by
+        ``AWS_CONTAINER_AUTHORIZATION_TOKEN``): a snapshot must not carry credentials."""
+        url = environ.get("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        if not url:
+            return None
+        token = environ.get("AWS_CONTAINER_AUTHORIZATION_TOKEN", "")
+        token_file = environ.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
+        if token_file:
+            with open(token_file) as file:
+                token = file.read().strip()
+        fetch = get or (lambda target, headers: httpx.get(target, headers=headers, timeout=2.0))
+        answer = fetch(url, {"Authorization": token} if token else {})
+        answer.raise_for_status()
+        body = answer.json()
+        expiration = body.get("Expiration")
+        expires_at = dt.datetime.fromisoformat(expiration).timestamp() if expiration else None
+        return cls(body["AccessKeyId"], body["SecretAccessKey"], body.get("Token"), expires_at)
+
+    @classmethod
+    def resolve(cls, environ: Mapping[str, str]) -> Credentials | None:
+        """Environment variables first, then the container endpoint; None: neither is there."""
+        return cls.from_environment(environ) or cls.from_container(environ)
+
+    def expiring(self, now: float) -> bool:
+        return self.expires_at is not None and now >= self.expires_at - REFRESH_MARGIN_SECONDS
 
 
 class AwsError(Exception):
@@ -126,17 +164,16 @@ class JsonClient:
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        from httpx_auth import AWS4Auth
-
         service = self.service
+        self.credentials = credentials
         self.region = region
         self.url = (endpoint_url or default_endpoint(service, region)).rstrip("/") + "/"
-        self._auth = AWS4Auth(
-            access_id=credentials.access_key,
+        self._auth = SigV4(
+            access_key=credentials.access_key,
             secret_key=credentials.secret_key,
             region=region,
             service=service.signing_name,
-            security_token=credentials.session_token,
+            session_token=credentials.session_token,
         )
         self.http = http or httpx.Client(timeout=httpx.Timeout(5.0, connect=2.0), verify=client_context())
         self._sleep = sleep

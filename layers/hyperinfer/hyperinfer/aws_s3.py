@@ -4,7 +4,7 @@ Same reason as ``aws_json``: boto3's import and client cost ~0.35 s of a cold st
 calls are a signed HTTP request each (a presigned POST is no request at all: a policy signed
 locally). The interface is boto3's for exactly what the reporting code uses (``get_object`` returns
 ``Body``, ``ContentLength``, ``LastModified``; failures raise ``AwsError`` with S3's error code), so
-``hyperinfer.aws`` can hand out either. Object requests are signed by httpx-auth's SigV4.
+``hyperinfer.aws`` can hand out either. Object requests are signed by ``hyperinfer.sigv4``.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from urllib.parse import quote
 import httpx
 
 from hyperinfer.aws_json import AwsError, Credentials, send_with_retries
+from hyperinfer.sigv4 import ALGORITHM, SigV4, signing_key
 from hyperinfer.tls import client_context
 
 # S3's answers worth another attempt: botocore's standard retry set as S3 spells it.
 RETRYABLE_CODES = frozenset({"SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout"})
-ALGORITHM = "AWS4-HMAC-SHA256"
 _XML_FIELD = re.compile(r"<(Code|Message)>(.*?)</\1>", re.DOTALL)
 
 
@@ -83,17 +83,15 @@ class S3Client:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
-        from httpx_auth import AWS4Auth
-
         self.region = region
         self.credentials = credentials
         self.endpoint_url = endpoint_url.rstrip("/") if endpoint_url else None
-        self._auth = AWS4Auth(
-            access_id=credentials.access_key,
+        self._auth = SigV4(
+            access_key=credentials.access_key,
             secret_key=credentials.secret_key,
             region=region,
             service="s3",
-            security_token=credentials.session_token,
+            session_token=credentials.session_token,
         )
         self.http = http or httpx.Client(timeout=httpx.Timeout(10.0, connect=2.0), verify=client_context())
         self._sleep = sleep
@@ -186,13 +184,6 @@ class S3Client:
 
     def close(self) -> None:
         self.http.close()
-
-
-def signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
-    key = f"AWS4{secret_key}".encode()
-    for part in (date, region, service, "aws4_request"):
-        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-    return key
 
 
 def s3_error(operation: str, response: httpx.Response) -> AwsError:

@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.envelopes import anthropic_error, openai_error, report_error
-from hyperinfer.function_table import FUNCTIONS, Envelope, FunctionSpec, get_function
+from hyperinfer.function_table import FUNCTIONS, Envelope, FunctionSpec, InvokeMode, get_function
 from hyperinfer.observability import context as observe
 from hyperinfer.request_context import RequestIdMiddleware, request_id_of
 
@@ -96,13 +96,33 @@ def build_app(specs: Iterable[FunctionSpec], name: str = "hyperinfer") -> Starle
 
 def function_app(name: str) -> Starlette:
     """The app of one Lambda function: its single route. On Lambda, a resource name missing from
-    the environment fails here, at init (``hyperinfer.deployment``)."""
+    the environment fails here, at init (``hyperinfer.deployment``). SnapStart's hooks are
+    registered with the runtime, or served to the Web Adapter by a streaming function."""
     import os
 
+    from hyperinfer import snapstart
     from hyperinfer.deployment import check_environment
 
     check_environment(name, os.environ)
-    return build_app([get_function(name)], name)
+    spec = get_function(name)
+    app = build_app([spec], name)
+    if spec.mode is InvokeMode.STREAMING:
+        for path, hook in (
+            (snapstart.BEFORE_CHECKPOINT_PATH, snapstart.before_snapshot),
+            (snapstart.AFTER_RESTORE_PATH, snapstart.after_restore),
+        ):
+            app.router.add_route(path, _hook_endpoint(hook), methods=["POST"])
+    else:
+        snapstart.register()
+    return app
+
+
+def _hook_endpoint(hook: Callable[[], None]) -> Handler:
+    async def endpoint(request: Request) -> Response:
+        hook()
+        return Response(status_code=204)
+
+    return endpoint
 
 
 def all_routes_app() -> Starlette:

@@ -264,3 +264,15 @@ def test_reasoning_on_a_model_that_does_not_reason_is_refused() -> None:
 )
 def test_family_reads_through_profiles_and_arns(model_id: str, name: str) -> None:
     assert family(model_id) == name
+
+
+def test_cache_points_go_only_to_families_that_cache() -> None:
+    cached = msg("user", text("long", cache_control={"type": "ephemeral"}), text("q"))
+    body, dropped, _ = encode(cached, model=NOVA)
+    assert {"cachePoint": {"type": "default"}} in body["messages"][0]["content"]
+    body, dropped, _ = encode(
+        cached, model=GPT_OSS, tools=(Tool(name="t", cache_control={"type": "ephemeral"}),)
+    )
+    assert "cachePoint" not in str(body)
+    assert body["messages"][0]["content"] == [{"text": "long"}, {"text": "q"}]
+    assert dropped == ("cache_control",)

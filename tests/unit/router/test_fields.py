@@ -45,9 +45,9 @@ def test_no_router_field_reaches_the_provider_body() -> None:
     assert fields.name == "trace" and fields.metadata == {"team": "search"}
 
 
-def test_orq_keys_the_router_does_not_own_stay_for_their_owner() -> None:
-    _, stripped = extract({**BASE, "orq": {"retry": {"count": 1}, "thread": {"id": "t1"}}})
-    assert stripped["orq"] == {"thread": {"id": "t1"}}
+def test_orq_fields_the_gateway_does_not_serve_are_refused_not_dropped() -> None:
+    error = refused({"orq": {"retry": {"count": 1}, "variables": {"name": "x"}}})
+    assert error.param == "orq.variables"
 
 
 def test_a_format_keeps_its_own_metadata_and_the_router_reads_orq() -> None:

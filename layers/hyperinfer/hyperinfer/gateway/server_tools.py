@@ -3,18 +3,21 @@ reserved and settled on the Meter, each tool run priced on the record, and the a
 client's format with the tool runs shown when asked (see ``tools.loop`` for how the loop ends).
 
 Model calls are made without streaming (a call's tool requests must be complete before they can
-run); a streaming client gets the whole exchange as one stream once the loop has ended: the tool
-runs first, in the format's idiom, then the answer. A failure before that is the format's error.
+run); a streaming client gets the exchange as one stream: the tool runs first, in the format's
+idiom, then the answer, preceded by keep-alives when the loop outlasts one keep-alive interval.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from hyperinfer.accounts.pricing import cost_micro_usd, usd
+from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.view import View
 from hyperinfer.gateway.routed import DROPPED_HEADER, SSE_HEADERS
 from hyperinfer.gateway.transport import UpstreamCall, post_json
@@ -32,7 +35,6 @@ from hyperinfer.tools.ssrf import parse_allow_hosts
 from hyperinfer.tools.web_fetch import FetchPolicy
 
 if TYPE_CHECKING:
-    from hyperinfer.gateway.ingress import Ingress
     from hyperinfer.gateway.pipeline import GenerationRequest as _Generation
     from hyperinfer.gateway.plan import Candidate
     from hyperinfer.gateway.runtime import Runtime
@@ -158,32 +160,84 @@ async def serve_with_tools(generation: _Generation, activation: Activation, cand
     http = client(settings.upstream_connect_timeout, settings.upstream_read_timeout)
     host = _Host(generation, candidate, http)
     request = _prepared(generation.decoded(), candidate)
-    result = await run_loop(
-        request,
-        activation.offered,
-        host,
-        _context(rt, http),
-        max_iterations=settings.tool_max_iterations,
-        prices=_prices(rt),
-    )
-    meter = generation.meter
-    await meter.finish()
-    view = _view(generation, candidate, meter.tool_costs_total)
+
+    async def loop() -> LoopResult:
+        result = await run_loop(
+            request,
+            activation.offered,
+            host,
+            _context(rt, http),
+            max_iterations=settings.tool_max_iterations,
+            prices=_prices(rt),
+        )
+        await generation.meter.finish()
+        return result
+
+    if not generation.stream:
+        result = await loop()
+        body = generation.ingress.codec.encode_response(
+            result.response, _view(generation, candidate), generation.parsed
+        )
+        runs = result.runs if activation.events else []
+        return JSONResponse(
+            _with_runs(generation.ingress.name, body, runs, result), headers=_headers(host, result)
+        )
+    # A stream waits for the loop up to one keep-alive interval, so that a failure early on is
+    # still an HTTP error the attempt loop may retry elsewhere; a longer loop starts the stream
+    # and keeps it alive (proxies and API Gateway want a first byte), its failures then ending
+    # the stream with the format's error event.
+    task = asyncio.ensure_future(loop())
+    await asyncio.wait({task}, timeout=settings.keepalive_interval)
+    if task.done():
+        result = task.result()
+        frames = _stream(generation, candidate, result, activation.events)
+        headers = {**SSE_HEADERS, **_headers(host, result)}
+        return StreamingResponse(iter(frames), media_type="text/event-stream", headers=headers)
+    late = _late_stream(task, generation, candidate, activation.events, settings.keepalive_interval)
+    return StreamingResponse(late, media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+async def _late_stream(
+    task: asyncio.Future[LoopResult],
+    generation: _Generation,
+    candidate: Candidate,
+    events: bool,
+    interval: float,
+) -> AsyncIterator[bytes]:
+    codec = generation.ingress.codec
+    try:
+        while not task.done():
+            finished, _ = await asyncio.wait({task}, timeout=interval)
+            if not finished:
+                yield codec.keepalive
+        for frame in _stream(generation, candidate, task.result(), events):
+            yield frame
+    except GatewayError as error:
+        await generation.meter.fail(error.code)
+        encoder = codec.stream_encoder(_view(generation, candidate), generation.parsed)
+        yield encoder.error(error, generation.meter.request_id)
+    except Exception:
+        await generation.meter.fail(ErrorCode.INTERNAL_ERROR)
+        internal = GatewayError(ErrorCode.INTERNAL_ERROR, "The server-tool loop failed.")
+        yield codec.stream_encoder(_view(generation, candidate), generation.parsed).error(
+            internal, generation.meter.request_id
+        )
+        raise
+    finally:
+        if not task.done():  # the client left: the loop still ends and settles what it ran
+            await asyncio.shield(task)
+
+
+def _headers(host: _Host, result: LoopResult) -> dict[str, str]:
     headers = {DROPPED_HEADER: ",".join(host.dropped)} if host.dropped else {}
     if result.capped:
         headers[CAPPED_HEADER] = "capped"
-    runs = result.runs if activation.events else []
-    if generation.stream:
-        frames = _stream(generation.ingress, generation.parsed, view, result, runs)
-        return StreamingResponse(
-            iter(frames), media_type="text/event-stream", headers={**SSE_HEADERS, **headers}
-        )
-    body = generation.ingress.codec.encode_response(result.response, view, generation.parsed)
-    return JSONResponse(_with_runs(generation.ingress.name, body, runs, result), headers=headers)
+    return headers
 
 
-def _view(generation: _Generation, candidate: Candidate, tool_costs: int) -> View:
+def _view(generation: _Generation, candidate: Candidate) -> View:
     pricing = candidate.model.pricing
+    tool_costs = generation.meter.tool_costs_total
 
     def cost(usage: Any) -> float:
         return usd(cost_micro_usd(usage, pricing) + tool_costs)
@@ -223,10 +277,10 @@ def _with_runs(
     return {**body, "choices": [{**choice, "message": message}, *body["choices"][1:]]}
 
 
-def _stream(
-    ingress: Ingress, parsed: Any, view: View, result: LoopResult, runs: list[ServerToolRun]
-) -> list[bytes]:
+def _stream(generation: _Generation, candidate: Candidate, result: LoopResult, events: bool) -> list[bytes]:
     """The finished exchange as the format's stream: start, the tool runs, the answer's blocks."""
+    ingress, parsed, view = generation.ingress, generation.parsed, _view(generation, candidate)
+    runs = result.runs if events else []
     encoder = ingress.codec.stream_encoder(view, parsed)
     answer = result.response
     frames: list[bytes] = encoder.encode(MessageStart(id=view.response_id, model=view.model))

@@ -60,8 +60,9 @@ def extract(payload: dict[str, Any], kept: Iterable[str] = ()) -> tuple[RouterFi
         if value is not None:
             merged[name] = value
             origin[name] = name if top is not None else f"{ORQ}.{name}"
-    if orq:  # what is left of `orq` is not the router's (or nobody's): it stays for its owner
-        body[ORQ] = orq
+    if orq:  # seed 003's other orq fields (prompt, variables, thread, ...): refused, never dropped
+        name = sorted(orq)[0]
+        raise _invalid(f"{ORQ}.{name}", "is not supported by this gateway")
     try:
         return RouterFields.model_validate(merged), body
     except ValidationError as error:

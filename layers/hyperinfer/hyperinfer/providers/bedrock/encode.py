@@ -12,11 +12,14 @@ from hyperinfer.ir.content import ToolResultBlock, ToolUseBlock
 from hyperinfer.ir.request import Request
 from hyperinfer.providers.bedrock.content import encode_conversation, invalid
 from hyperinfer.providers.bedrock.hints import BedrockEncoded, DecodeHints
-from hyperinfer.providers.bedrock.model_fields import model_fields
+from hyperinfer.providers.bedrock.model_fields import family, model_fields
 from hyperinfer.providers.bedrock.tools import encode_tools
 from hyperinfer.providers.target import Target
 
 Json = dict[str, Any]
+
+# The families Converse caches prompts for (cachePoint blocks); others refuse the block.
+CACHING_FAMILIES = frozenset({"anthropic", "amazon"})
 
 
 def encode_request(request: Request, target: Target) -> BedrockEncoded:
@@ -54,8 +57,22 @@ def encode_request(request: Request, target: Target) -> BedrockEncoded:
     if fields.output_config is not None:
         body["outputConfig"] = fields.output_config
 
+    if family(target.upstream_model) not in CACHING_FAMILIES and _strip_cache_points(body):
+        dropped.append("cache_control")  # a hint only: the answer is the same without the cache
     if request.user:
         dropped.append("user")
     dropped += [f"metadata.{key}" for key in request.metadata or {}]
     dropped += list(request.advisory)
     return BedrockEncoded(body=body, dropped=tuple(dropped), hints=DecodeHints(plan.structured_tool))
+
+
+def _strip_cache_points(body: Json) -> bool:
+    """Take every cachePoint block out of the body; whether there was one."""
+    lists = [body.get("system") or [], *(turn["content"] for turn in body["messages"])]
+    lists.append((body.get("toolConfig") or {}).get("tools") or [])
+    found = False
+    for blocks in lists:
+        kept = [block for block in blocks if "cachePoint" not in block]
+        found = found or len(kept) != len(blocks)
+        blocks[:] = kept
+    return found

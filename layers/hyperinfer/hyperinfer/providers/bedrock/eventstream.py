@@ -70,6 +70,8 @@ class EventStreamFramer:
 
     def __init__(self) -> None:
         self._buffer = bytearray()
+        # A stream repeats a handful of header blocks (one per event type): each is parsed once.
+        self._headers: dict[bytes, dict[str, str]] = {}
 
     def feed(self, chunk: bytes) -> list[SSEEvent]:
         self._buffer += chunk
@@ -87,7 +89,10 @@ class EventStreamFramer:
             (message_crc,) = struct.unpack_from("!I", message, total - MESSAGE_CRC)
             if zlib.crc32(message[: total - MESSAGE_CRC]) != message_crc:
                 raise _corrupt("message checksum mismatch")
-            headers = parse_headers(message[PRELUDE : PRELUDE + headers_length])
+            raw = message[PRELUDE : PRELUDE + headers_length]
+            headers = self._headers.get(raw)
+            if headers is None:
+                headers = self._headers[raw] = parse_headers(raw)
             payload = message[PRELUDE + headers_length : total - MESSAGE_CRC]
             events.append(_event(headers, payload))
         return events

@@ -1,6 +1,6 @@
 """SigV4 for Bedrock Runtime over the request's final bytes, at a clock the caller gives.
 
-The same signing the lean AWS clients use (``aws_s3.signing_key`` derives the key), written out
+The same signing the lean AWS clients use (``hyperinfer.sigv4.signing_key`` derives the key), written out
 here rather than through httpx-auth for one reason: Bedrock paths carry percent-encoded model ids
 (``.../model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse``), and for every service but
 S3 the canonical URI encodes the path as sent once more (``%3A`` -> ``%253A``), as botocore does;
@@ -14,8 +14,8 @@ import hashlib
 import hmac
 from urllib.parse import quote, urlsplit
 
-from hyperinfer.aws_s3 import ALGORITHM, signing_key
 from hyperinfer.providers.contract import Credentials, OutgoingRequest
+from hyperinfer.sigv4 import ALGORITHM, signing_key
 
 SERVICE = "bedrock"
 _DEFAULT_PORTS = {"https": 443, "http": 80}
