@@ -14,7 +14,11 @@ from hyperinfer_infra.stack import CATALOG_FILE, function_construct_id
 from tests.infra.support import Resources, of_type, policy_statements
 
 # The functions holding provider keys: the generation functions and the batch consumer.
-CALLERS = {spec.name for spec in (*FUNCTIONS, *CONSUMERS) if Secret.PROVIDER_KEYS in spec.touches.secrets}
+CALLERS = {
+    name
+    for name, touches in [(s.name, s.touches) for s in FUNCTIONS] + [(c.name, c.touches) for c in CONSUMERS]
+    if Secret.PROVIDER_KEYS in touches.secrets
+}
 
 
 def bedrock_statements(resources: Resources, lid: str) -> list[dict[str, Any]]:
@@ -36,7 +40,7 @@ def rendered(resource: Any) -> str:
 
 
 def test_the_callers_are_the_three_generation_functions_and_the_batch_consumer() -> None:
-    assert CALLERS == {"chat_completions", "responses", "messages", "batch_run"}
+    assert {"chat_completions", "responses", "messages", "batch_run"} == CALLERS
 
 
 def test_only_the_callers_may_invoke_and_only_the_catalogs_models(resources: Resources) -> None:
