@@ -18,6 +18,7 @@ from schemathesis.checks import content_type_conformance, not_a_server_error, re
 from schemathesis.openapi import from_url
 
 from tests.integration.conftest import DEV_KEY, INTERNAL_TOKEN, Gateway
+from tests.integration.test_bad_input_fuzz import report_queues_drain
 
 EXAMPLES = 20  # per operation and mode: about 650 requests, a minute or two here
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
@@ -68,3 +69,8 @@ def test_no_operation_answers_a_5xx_or_off_its_schema(
         case.call_and_validate(checks=CHECKS)
 
     run()
+
+
+def test_the_reports_it_sent_are_all_consumed(gateway: Gateway) -> None:
+    # Runs after the operations above (file order): nothing they reported is left failing or dead.
+    assert report_queues_drain(gateway) == 0

@@ -97,6 +97,7 @@ def test_usage_keeps_cache_reads_and_writes_beside_input_and_splits_writes_by_tt
         cache_write_tokens=200,
         cache_write_1h_tokens=300,
         output_tokens=7,
+        cache_writes_reported=True,
     )
     assert usage.total_tokens == 1527
 

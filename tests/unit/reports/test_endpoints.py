@@ -25,7 +25,7 @@ LIMIT = 20_000
 
 
 class FakeAccounts:
-    def find_key(self, key: str) -> ApiKey | None:
+    def find_key(self, key: str, *, spend_one_time: bool = True) -> ApiKey | None:
         if key not in KEYS:
             return None
         workspace, key_id = KEYS[key]

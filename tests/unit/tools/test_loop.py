@@ -257,3 +257,34 @@ def test_an_online_model_name_is_that_model_with_web_search() -> None:
     with pytest.raises(GatewayError) as raised:
         activate("responses", {"model": "m:online"}, ToolsConfig())
     assert raised.value.param == "model"
+
+
+def test_the_gateways_own_blocks_sent_back_are_left_out_of_the_history() -> None:
+    from hyperinfer.gateway.tool_triggers import wants_server_tools
+    from hyperinfer.tools.echoes import without_echoes
+
+    use = {"type": "server_tool_use", "id": "s", "name": "web_search", "input": {}}
+    anthropic = {
+        "model": "m",
+        "messages": [
+            {"role": "user", "content": "q"},
+            {"role": "assistant", "content": [use]},
+            {
+                "role": "assistant",
+                "content": [{"type": "hi_tool_result", "tool_use_id": "s"}, {"type": "text", "text": "a"}],
+            },
+        ],
+    }
+    assert wants_server_tools(anthropic)
+    assert without_echoes("anthropic_messages", anthropic)["messages"] == [
+        {"role": "user", "content": "q"},
+        {"role": "assistant", "content": [{"type": "text", "text": "a"}]},
+    ]
+    responses = {
+        "input": [{"type": "web_search_call", "id": "w"}, {"type": "mcp_call", "server_label": "other"}]
+    }
+    assert without_echoes("responses", responses)["input"] == [{"type": "mcp_call", "server_label": "other"}]
+    chat = {"messages": [{"role": "assistant", "content": "a", "hi_tool_events": []}]}
+    assert wants_server_tools(chat)
+    assert without_echoes("chat_completions", chat)["messages"] == [{"role": "assistant", "content": "a"}]
+    assert not wants_server_tools({"model": "m", "messages": [{"role": "user", "content": "plain"}]})

@@ -39,3 +39,8 @@ def wants_router(payload: dict[str, Any], ingress_format: str, routes: Mapping[s
 def without_gateway_fields(payload: dict[str, Any]) -> dict[str, Any]:
     """A copy of the body with the gateway's own fields left out."""
     return {k: v for k, v in payload.items() if k not in GATEWAY_FIELDS}
+
+
+def is_gateway_field(path: str) -> bool:
+    """Whether a field path (``retry``, ``plugins[0].id``) lies under one of the gateway's fields."""
+    return path.partition(".")[0].partition("[")[0] in GATEWAY_FIELDS

@@ -68,7 +68,11 @@ RESPONSES = Ingress(
     id_prefix="resp_",
     native=ProviderKind.OPENAI_RESPONSES,
     cap_fields=("max_output_tokens",),
-    refused=(("previous_response_id", _STATELESS), ("conversation", _STATELESS)),
+    refused=(
+        ("previous_response_id", _STATELESS),
+        ("conversation", _STATELESS),
+        ("prompt", "the gateway keeps no stored prompts; send instructions and input instead."),
+    ),
 )
 ANTHROPIC_MESSAGES = Ingress(
     name="anthropic_messages",

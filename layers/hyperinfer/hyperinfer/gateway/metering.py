@@ -64,12 +64,14 @@ def _plus(a: Usage, b: Usage) -> Usage:
         cache_read_tokens=a.cache_read_tokens + b.cache_read_tokens,
         cache_write_tokens=a.cache_write_tokens + b.cache_write_tokens,
         cache_write_1h_tokens=a.cache_write_1h_tokens + b.cache_write_1h_tokens,
+        cache_writes_reported=a.cache_writes_reported or b.cache_writes_reported,
     )
 
 
 @dataclass
 class _Call:
     model: Model
+    prompt_tokens: int  # the prompt's upper bound: what it is charged at if the provider never says
     started: float = field(default_factory=time.monotonic)
 
 
@@ -116,7 +118,7 @@ class Meter:
         amount = worst_case_cost(model, prompt_tokens, cap) + extra
         if self.reservation is not None:
             if self._held_cost == 0 and amount <= self.reservation.amount:
-                self._call = _Call(model)
+                self._call = _Call(model, prompt_tokens)
                 return cap  # a failed call left the hold whole, and it covers this call too
             await self._release()
         try:
@@ -129,7 +131,7 @@ class Meter:
             if cap < 1:
                 raise
             self.reservation = await self._hold(worst_case_cost(model, prompt_tokens, cap) + extra)
-        self._call = _Call(model)  # a call refused before it went upstream is no attempt
+        self._call = _Call(model, prompt_tokens)  # a call refused before it went upstream is no attempt
         return cap
 
     async def admit(self, model: Model) -> None:
@@ -190,14 +192,35 @@ class Meter:
         await self.finish(error_code=code.value)
 
     async def interrupted(self, usage: Usage, produced_tokens: int) -> None:
-        """The client left mid-stream: charge what was produced (a no-op once the request settled)."""
+        """The client left mid-stream: charge the prompt and what was produced (a no-op once the
+        request settled). The provider processed the prompt whether or not it reported it."""
         if self.done:
             return
-        output = max(usage.output_tokens, produced_tokens)
-        estimated = output > usage.output_tokens
-        produced = usage.model_copy(update={"output_tokens": output})
+        produced, estimated = self._produced(usage, produced_tokens)
         await self._end_call(produced, "cancelled", None, estimated=estimated)
         await self.finish(status="cancelled")
+
+    async def broken(self, code: ErrorCode, usage: Usage, produced_tokens: int) -> None:
+        """The stream failed after it began: billed for what it produced, like an abandoned one;
+        charged nothing if it produced no output (docs/data-model.md)."""
+        if self.done:
+            return
+        if max(usage.output_tokens, produced_tokens) == 0:
+            await self.fail(code)
+            return
+        produced, estimated = self._produced(usage, produced_tokens)
+        await self.fail(code, produced, estimated=estimated)
+
+    def _produced(self, usage: Usage, produced_tokens: int) -> tuple[Usage, bool]:
+        """What a call that stopped short produced: the provider's usage so far, its output raised to
+        what was relayed, and the prompt at its upper bound when the provider never reported it
+        (OpenAI-format streams report usage only in their last chunk)."""
+        update: dict[str, int] = {}
+        if produced_tokens > usage.output_tokens:
+            update["output_tokens"] = produced_tokens
+        if usage.prompt_tokens == 0 and self._call is not None:
+            update["input_tokens"] = self._call.prompt_tokens
+        return (usage.model_copy(update=update) if update else usage), bool(update)
 
     async def finish(self, *, status: Status | None = None, error_code: str | None = None) -> None:
         """Settle the open hold and write the request's one generation record."""
@@ -215,6 +238,8 @@ class Meter:
             observe.note_billed(usage.prompt_tokens, usage.output_tokens, cost)
         if error_code is not None:
             observe.note_error(error_code)
+        if self._unbilled:
+            observe.note_unbilled(self._unbilled)
         generation = Generation(
             id=self.request_id,
             workspace_id=self.api_key.workspace_id,

@@ -27,7 +27,7 @@ from hyperinfer.gateway.attempts import run_attempts
 from hyperinfer.gateway.auth import authenticate, spend_one_time_key
 from hyperinfer.gateway.body import parse_object, read_body, validate
 from hyperinfer.gateway.estimate import prompt_upper_bound
-from hyperinfer.gateway.fields import wants_router
+from hyperinfer.gateway.fields import is_gateway_field, wants_router
 from hyperinfer.gateway.ingress import Ingress
 from hyperinfer.gateway.metering import Meter
 from hyperinfer.gateway.plan import Candidate, plan_for
@@ -122,7 +122,13 @@ class GenerationRequest:
 
     def decoded(self) -> ir.Request:
         if self._decoded is None:
-            self._decoded = self.ingress.codec.decode(self.parsed)
+            decoded = self.ingress.codec.decode(self.parsed)
+            # The gateway's own fields steer it: never advisory, never reported dropped.
+            owned = [path for path in decoded.advisory if is_gateway_field(path)]
+            if owned:
+                advisory = {k: v for k, v in decoded.advisory.items() if k not in owned}
+                decoded = decoded.model_copy(update={"advisory": advisory})
+            self._decoded = decoded
         return self._decoded
 
     async def spend_key(self) -> None:

@@ -1,7 +1,7 @@
 """The one loop every stream to a client runs: keep-alives while the upstream is quiet, the
-maximum duration, and settlement — before the client sees the end, or, when the stream stops
-short, in ``finally``, whatever stopped it (an upstream error, a transport failure, the client
-leaving).
+maximum duration, and settlement — before the client sees the end; or, when the stream stops
+short, for what it produced (an upstream error or a transport failure: ``Meter.broken``; the
+client leaving: ``Meter.interrupted``). The policy is written once in docs/data-model.md.
 
 What differs between a same-format stream (``passthrough.relay``) and one re-encoded through the
 IR (``ir_relay``) is a ``Leg``: how one upstream event becomes client frames and what the call has
@@ -82,11 +82,11 @@ async def relay(
         for frame in await leg.close():
             yield frame
     except GatewayError as error:
-        await meter.fail(error.code)
+        await meter.broken(error.code, leg.usage, leg.produced_tokens)  # what it produced is billed
         yield leg.error_frame(error)
     except httpx.HTTPError as error:
         failure = transport_error(provider_name, error)
-        await meter.fail(failure.code)
+        await meter.broken(failure.code, leg.usage, leg.produced_tokens)
         yield leg.error_frame(failure)
     finally:
         await meter.interrupted(leg.usage, leg.produced_tokens)  # a no-op once settled

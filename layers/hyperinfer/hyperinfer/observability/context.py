@@ -31,6 +31,7 @@ class Observed:
     tokens_prompt: int | None = None
     tokens_completion: int | None = None
     cost_micro_usd: int | None = None
+    unbilled_micro_usd: int = 0  # what a provider billed beyond the request's hold
     streamed: bool = False
     started: float = field(default_factory=time.monotonic)
     first_byte_ms: float | None = None
@@ -93,3 +94,9 @@ def note_billed(tokens_prompt: int, tokens_completion: int, cost_micro_usd: int)
         observed.tokens_prompt = tokens_prompt
         observed.tokens_completion = tokens_completion
         observed.cost_micro_usd = cost_micro_usd
+
+
+def note_unbilled(micro_usd: int) -> None:
+    """What the provider billed beyond the hold: borne by the operator, never by the workspace."""
+    if (observed := _CURRENT.get()) is not None:
+        observed.unbilled_micro_usd = micro_usd

@@ -8,7 +8,7 @@ workspace.
 Metrics (namespace ``POWERTOOLS_METRICS_NAMESPACE``, default ``HyperInfer``):
   by [function] and, once the model is known, [function, model]:
     Requests, Latency (ms), TimeToFirstByte (ms, streams), and for billed requests PromptTokens,
-    CompletionTokens and CostMicroUSD
+    CompletionTokens and CostMicroUSD; UnbilledMicroUSD when a provider billed more than the hold
   by [function] and [function, error_code]: Errors (every error answer), ServerErrors (5xx answers)
 """
 
@@ -48,6 +48,8 @@ def emit_request_metrics(observed: Observed) -> None:
         metrics.add_metric("PromptTokens", MetricUnit.Count, observed.tokens_prompt or 0)
         metrics.add_metric("CompletionTokens", MetricUnit.Count, observed.tokens_completion or 0)
         metrics.add_metric("CostMicroUSD", MetricUnit.Count, observed.cost_micro_usd)
+    if observed.unbilled_micro_usd and observed.model:
+        metrics.add_metric("UnbilledMicroUSD", MetricUnit.Count, observed.unbilled_micro_usd)
     metrics.flush_metrics()
     if observed.error_code is not None:
         errors = _metrics()

@@ -116,6 +116,12 @@ def _block(block: BaseModel, path: str, advisory: Advisory) -> ir.Block:
             )
         case wire.ToolResultBlock():
             return _tool_result(block, path, advisory)
+        case wire.ServerToolBlock():
+            raise _refuse(
+                f"{path}.type",
+                f"'{block.type}' blocks come from Anthropic's server tools; only an Anthropic model can "
+                "take them back.",
+            )
     return _media(block, path, advisory)
 
 

@@ -175,8 +175,30 @@ class ToolResultBlock(_Open):
     cache_control: CacheControl | None = None
 
 
+# Anthropic's server tools leave these in a conversation's history; only Anthropic can read them back.
+SERVER_TOOL_BLOCKS = (
+    "server_tool_use",
+    "web_search_tool_result",
+    "web_fetch_tool_result",
+    "code_execution_tool_result",
+    "bash_code_execution_tool_result",
+    "text_editor_code_execution_tool_result",
+    "tool_search_tool_result",
+    "mcp_tool_use",
+    "mcp_tool_result",
+    "container_upload",
+)
+
+
+class ServerToolBlock(_Open):
+    """A server tool's call or result in history: kept as sent, for an Anthropic model to read."""
+
+    type: str
+
+
 ContentBlock = Annotated[
-    Annotated[TextBlock, Tag("TextBlock")]
+    Annotated[ServerToolBlock, Tag("ServerToolBlock")]
+    | Annotated[TextBlock, Tag("TextBlock")]
     | Annotated[ImageBlock, Tag("ImageBlock")]
     | Annotated[DocumentBlock, Tag("DocumentBlock")]
     | Annotated[SearchResultBlock, Tag("SearchResultBlock")]
@@ -194,6 +216,7 @@ ContentBlock = Annotated[
             "redacted_thinking": "RedactedThinkingBlock",
             "tool_use": "ToolUseBlock",
             "tool_result": "ToolResultBlock",
+            **dict.fromkeys(SERVER_TOOL_BLOCKS, "ServerToolBlock"),
         }
     ),
 ]

@@ -40,19 +40,9 @@ _UNPORTABLE: dict[str, Callable[[Any], bool]] = {
     "modalities": lambda v: v not in (None, ["text"]),
     "web_search_options": lambda v: v is not None,
 }
-# Fields with no bearing on the answer's meaning: carried where the target has them, else reported.
-_ADVISORY = (
-    "seed",
-    "store",
-    "service_tier",
-    "prompt_cache_key",
-    "safety_identifier",
-    "logit_bias",
-    "presence_penalty",
-    "frequency_penalty",
-    "verbosity",
-    "prediction",
-)
+# Fields this decoder reads itself; any other extra field is advisory: carried where the target
+# has it (an Anthropic model takes top_k), else named in X-HyperInfer-Dropped-Params.
+_READ = frozenset({"metadata", "thinking", *_UNPORTABLE})
 
 
 def _invalid(path: str, why: str) -> GatewayError:
@@ -201,10 +191,29 @@ def decode(request: ChatCompletionRequest) -> Request:
         temperature=request.temperature,
         top_p=request.top_p,
         stop=(stop,) if isinstance(stop, str) else tuple(stop or ()),
-        reasoning=Reasoning(effort=request.reasoning_effort) if request.reasoning_effort else None,
+        reasoning=_reasoning(request, extra),
         output_format=_output_format(request),
         user=request.user,
         metadata=extra.get("metadata") if isinstance(extra.get("metadata"), dict) else None,
         stream=bool(request.stream),
-        advisory={k: extra[k] for k in _ADVISORY if extra.get(k) is not None},
+        advisory={k: v for k, v in extra.items() if k not in _READ and v is not None},
     )
+
+
+def _reasoning(request: ChatCompletionRequest, extra: dict[str, Any]) -> Reasoning | None:
+    """`reasoning_effort`, or an Anthropic-style `thinking` object some clients send on chat."""
+    if request.reasoning_effort:
+        return Reasoning(effort=request.reasoning_effort)
+    thinking = extra.get("thinking")
+    if not isinstance(thinking, dict):
+        if thinking is not None:
+            raise _invalid("thinking", "must be an object such as {'type': 'enabled', 'budget_tokens': 2048}")
+        return None
+    kind, budget = thinking.get("type"), thinking.get("budget_tokens")
+    if kind == "disabled":
+        return Reasoning(enabled=False)
+    if kind == "adaptive":
+        return Reasoning(adaptive=True)
+    if kind == "enabled" and isinstance(budget, int) and not isinstance(budget, bool) and budget > 0:
+        return Reasoning(budget_tokens=budget)
+    raise _invalid("thinking", "must be {'type': 'enabled', 'budget_tokens': N}, 'disabled' or 'adaptive'")

@@ -19,7 +19,7 @@ from hyperinfer.gateway.ingress import Ingress
 from hyperinfer.gateway.passthrough import chat, messages, responses
 from hyperinfer.gateway.passthrough.relay import PassthroughLeg, Rewriter
 from hyperinfer.gateway.relay import relay
-from hyperinfer.gateway.routed import SSE_HEADERS, Routed
+from hyperinfer.gateway.routed import DROPPED_HEADER, SSE_HEADERS, Routed
 from hyperinfer.gateway.runtime import runtime
 from hyperinfer.gateway.transport import UpstreamCall, open_stream, post_json
 from hyperinfer.ir.usage import Usage
@@ -32,10 +32,11 @@ FORWARDED_HEADERS = ("anthropic-version", "anthropic-beta")
 class Flavour:
     finish: Callable[[dict[str, Any], View], tuple[dict[str, Any], Usage]]
     rewriter: Callable[[UpstreamCall, View], Rewriter]
+    accepted: frozenset[str] | None = None  # the provider's top-level fields, when it refuses others
 
 
 FLAVOURS: dict[str, Flavour] = {
-    "chat_completions": Flavour(chat.finish_response, chat.ChatRewriter),
+    "chat_completions": Flavour(chat.finish_response, chat.ChatRewriter, chat.OPENAI_CHAT_FIELDS),
     "anthropic_messages": Flavour(messages.finish_message, messages.MessagesRewriter),
     "responses": Flavour(responses.rewrite_body, responses.ResponsesRewriter),
 }
@@ -73,6 +74,10 @@ async def passthrough(
         body=upstream_body(ingress, payload, model, stream),
     )
     flavour = FLAVOURS[ingress.name]
+    dropped = sorted(set(call.body) - flavour.accepted) if flavour.accepted is not None else []
+    for name in dropped:
+        del call.body[name]
+    headers = {DROPPED_HEADER: ",".join(dropped)} if dropped else {}
     if not stream:
         raw = await post_json(http, call)
         answer = adapter.decode_response(raw, None) if routed.hooks and routed.hooks.wants_answer else None
@@ -80,7 +85,7 @@ async def passthrough(
         await meter.succeed(usage)
         if routed.hooks is not None and answer is not None:
             await routed.hooks.answered(candidate, answer)
-        return JSONResponse(body)
+        return JSONResponse(body, headers=headers)
     response = await open_stream(http, call)
     if routed.hooks is not None:  # routed: not the client's until its first content (may fall back)
         response = await routed.hooks.committed(response, candidate, None, call.secrets)
@@ -98,4 +103,4 @@ async def passthrough(
         interval=settings.keepalive_interval,
         max_duration=settings.stream_max_duration,
     )
-    return StreamingResponse(frames, media_type="text/event-stream", headers=SSE_HEADERS)
+    return StreamingResponse(frames, media_type="text/event-stream", headers={**SSE_HEADERS, **headers})

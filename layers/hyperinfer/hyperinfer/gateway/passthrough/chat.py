@@ -19,6 +19,21 @@ from hyperinfer.providers import openai_chat
 from hyperinfer.providers.errors import error_message
 from hyperinfer.providers.sse import SSEEvent
 
+# What OpenAI's Chat Completions API reads (its SDK's create() parameters). A field outside it is
+# not sent (OpenAI would refuse the call) and is named in X-HyperInfer-Dropped-Params, as the IR
+# path names a field its target has no place for.
+OPENAI_CHAT_FIELDS = frozenset(
+    {
+        "audio", "frequency_penalty", "function_call", "functions", "logit_bias", "logprobs",
+        "max_completion_tokens", "max_tokens", "messages", "metadata", "modalities", "model",
+        "moderation", "n", "parallel_tool_calls", "prediction", "presence_penalty", "prompt_cache_key",
+        "prompt_cache_options", "prompt_cache_retention", "reasoning_effort", "response_format",
+        "safety_identifier", "seed", "service_tier", "stop", "store", "stream", "stream_options",
+        "temperature", "tool_choice", "tools", "top_logprobs", "top_p", "user", "verbosity",
+        "web_search_options",
+    }
+)  # fmt: skip
+
 
 def finish_response(upstream: dict[str, Any], view: View) -> tuple[dict[str, Any], Usage]:
     """The provider's completion with the gateway's id, model and usage."""

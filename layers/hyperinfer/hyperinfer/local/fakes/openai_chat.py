@@ -124,6 +124,8 @@ class Answer:
         written = int(self.opts.get("cache_write", 0))
         prompt = prompt_tokens(self.body) + cached + written
         completion = len((self.text or "").split()) + 5 * len(self.calls)
+        if "completion" in self.opts:  # misbehaving: ignores the cap and reports this many
+            completion = int(self.opts["completion"])
         reasoning = REASONING_TOKENS if "think" in self.opts else 0
         completion += reasoning
         details = {"cached_tokens": cached, "audio_tokens": 0}

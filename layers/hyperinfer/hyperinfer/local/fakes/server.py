@@ -11,7 +11,9 @@ messages (the last one in the body wins). Common to every format:
 (reasoning first), ``json`` (reply with a JSON object), ``max_tokens`` (stop as if cut by the cap),
 ``refusal``, ``calls=a,b+c`` (a script: the n-th round of tool results in the request picks the
 n-th entry, ``+`` for parallel calls, past its end the model answers in text; server tools get
-valid arguments, steered by ``q``, ``url``, ``tz`` and ``prompt``).
+valid arguments, steered by ``q``, ``url``, ``tz`` and ``prompt``). Misbehaving on purpose:
+``completion=N`` (Chat Completions: report N completion tokens whatever the cap, as a server
+that ignores ``max_tokens`` does); ``drop`` and ``midstream_error`` stop a stream after output.
 With ``midstream_error``, ``error_after=N`` sends the error after N frames (few enough and it
 comes before any content: a stream that fails before its first byte).
 

@@ -41,12 +41,21 @@ def encode_request(request: Request, target: Target) -> AnthropicEncoded:
     if request.user:
         body["metadata"] = {"user_id": request.user}
     dropped += [f"metadata.{key}" for key in request.metadata or {}]
-    dropped += list(request.advisory)
+    dropped += [path for path in request.advisory if not _carried(path, request, body)]
     if target.stream:
         body["stream"] = True
     return AnthropicEncoded(
         body=body, dropped=tuple(dropped), hints=DecodeHints(structured_tool=plan.structured_tool)
     )
+
+
+def _carried(path: str, request: Request, body: dict[str, Any]) -> bool:
+    """An advisory field Anthropic has (a Chat Completions client's `top_k`): carried, not dropped."""
+    value = request.advisory[path]
+    if path == "top_k" and "top_k" not in body and isinstance(value, int) and not isinstance(value, bool):
+        body["top_k"] = value
+        return True
+    return False
 
 
 def _sampling(request: Request, body: dict[str, Any]) -> None:

@@ -59,6 +59,7 @@ def usage_from_bedrock(raw: dict[str, Any] | None) -> Usage:
         cache_write_tokens=written - one_hour,
         cache_write_1h_tokens=one_hour,
         output_tokens=int(raw.get("outputTokens") or 0),
+        cache_writes_reported="cacheWriteInputTokens" in raw,
     )
 
 
