@@ -52,7 +52,6 @@ def running_gateway(
     """`hyperinfer dev` in its own process and workdir, with its own embedded emulator; ``env`` adds
     settings, ``routes`` adds catalog routes to the default catalog."""
     catalog = catalog or catalog_for(fake.url, workdir / "providers.yaml", routes)
-    port = free_port()
     env = {
         **os.environ,
         "OPENAI_API_KEY": UPSTREAM_KEY,
@@ -65,10 +64,19 @@ def running_gateway(
         "HYPERINFER_CATALOG_DATE": CATALOG_DATE.isoformat(),
         **(env or {}),
     }
+    with dev_process([], workdir, env) as running:
+        yield running
+
+
+@contextmanager
+def dev_process(args: list[str], workdir: Path, env: dict[str, str]) -> Iterator[Gateway]:
+    """`hyperinfer dev --port <free> *args` in ``workdir`` with exactly ``env``, its output in
+    gateway.log, stopped on exit."""
+    port = free_port()
     log = workdir / "gateway.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "hyperinfer.cli", "dev", "--port", str(port)],
+            [sys.executable, "-m", "hyperinfer.cli", "dev", "--port", str(port), *args],
             cwd=workdir,
             env=env,
             stdout=out,
