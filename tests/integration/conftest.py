@@ -3,6 +3,7 @@ with its embedded moto, talking to the fake provider over HTTP."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
 import openai
 import pytest
 from hyperinfer.local.emulator import free_port
@@ -38,6 +40,22 @@ class Gateway:
 
     def client(self, key: str = DEV_KEY) -> openai.OpenAI:
         return openai.OpenAI(base_url=self.openai_base, api_key=key, max_retries=0, timeout=20)
+
+    def state(self) -> dict[str, Any]:
+        """.hyperinfer/dev.json: where this gateway's emulator and its table, queues and bucket are."""
+        loaded: dict[str, Any] = json.loads((self.workdir / ".hyperinfer" / "dev.json").read_text())
+        return loaded
+
+    def aws(self, service: str) -> Any:
+        """A boto3 client on this gateway's embedded emulator."""
+        state = self.state()
+        return boto3.client(
+            service,
+            endpoint_url=state["aws_endpoint_url"],
+            region_name=state["aws_region"],
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
 
 
 @contextmanager

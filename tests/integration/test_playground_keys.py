@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-import boto3
 import httpx
 import openai
 import pytest
@@ -48,15 +47,7 @@ def error_code(response: httpx.Response) -> str:
 
 
 def table(gateway: Gateway) -> tuple[Any, str]:
-    state = json.loads((gateway.workdir / ".hyperinfer" / "dev.json").read_text())
-    db = boto3.client(
-        "dynamodb",
-        endpoint_url=state["aws_endpoint_url"],
-        region_name=state["aws_region"],
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
-    return db, str(state["table_name"])
+    return gateway.aws("dynamodb"), str(gateway.state()["table_name"])
 
 
 @pytest.fixture(scope="module")
