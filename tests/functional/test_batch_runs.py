@@ -138,3 +138,16 @@ def test_a_models_batch_discount_applies_to_its_batch_requests(
     assert record["cost_micro_usd"] == math.ceil(full / 2) and record["cost_micro_usd"] > 0
     stored = service.store_for(discounted).result_of(next(service.store_for(discounted).requests(batch_id)))
     assert stored["body"]["usage"]["cost"] == record["cost_micro_usd"] / 1_000_000
+
+
+def test_a_request_too_large_for_an_item_runs_from_its_chunk_file(
+    settings: Settings, fake: FakeProvider
+) -> None:
+    rt = configure(settings)
+    say = "large-request " + "x" * 400_000  # over DynamoDB's item size, under the body limit
+    batch_id = new_batch(settings, say, count=2)
+    assert expand_and_run(batch_id, 0, 1) == {"batchItemFailures": []}
+    assert calls(fake, "large-request") == 2
+    sent = [c["body"] for c in fake.calls if "large-request" in json.dumps(c["body"])]
+    assert all(body["messages"][0]["content"] == say for body in sent)
+    assert all(rt.billing.generation(f"{batch_id}-{i}-1") is not None for i in (0, 1))
