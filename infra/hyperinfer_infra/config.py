@@ -102,6 +102,10 @@ class EnvConfig:
     def upload_queue_name(self) -> str:
         return f"{self.upload_queue_base_name}-{self.name}"
 
+    @property
+    def batch_queue_name(self) -> str:
+        return f"hyperinfer-batches-{self.name}"
+
     def secret_name(self, secret: str) -> str:
         """``hyperinfer/<env>/<secret>``: one secret per environment, findable by name."""
         return f"hyperinfer/{self.name}/{secret}"

@@ -18,6 +18,9 @@ from hyperinfer_infra.lambdas import FunctionKit, invoked_target, python_functio
 CONSUMER_TIMEOUTS: Mapping[str, Duration] = {
     "reports": Duration.seconds(30),
     "report_uploads": Duration.minutes(5),
+    # Ten batch requests run at once, each an unstreamed upstream call with its retries: Lambda's
+    # longest. HYPERINFER_BATCH_LEASE_SECONDS (900) outlasts it, so a live run is never re-claimed.
+    "batches": Duration.minutes(15),
 }
 # AWS's advice for queues feeding Lambda: a visibility timeout of six times the function's timeout,
 # so retries of throttled invocations do not redeliver a batch still being processed.

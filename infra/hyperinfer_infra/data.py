@@ -1,5 +1,5 @@
-"""Stateful resources: the single DynamoDB table, the report bucket, and the two queues (reports,
-upload events) with their dead-letter queues."""
+"""Stateful resources: the single DynamoDB table, the report bucket (reports and batches), and the
+three queues (reports, upload events, batch work) with their dead-letter queues."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ MAX_RECEIVE_COUNT = 5
 # Reports too large for SQS wait under inbound/ for their consumer: longer than a message can live
 # (4 days in the queue, then 14 in the DLQ before a redrive).
 INBOUND_RETENTION = Duration.days(30)
+BATCH_PREFIX = "batches/"
+BATCH_RETENTION = Duration.days(29)
 
 
 def _string_key(name: str) -> dynamodb.Attribute:
@@ -92,7 +94,18 @@ class Data(Construct):
             queue="report_uploads",
             removal_policy=config.removal_policy,
         )
-        self.queues = {"reports": self.report_queue, "report_uploads": self.upload_queue}
+        self.batch_queue, self.batch_dead_letter_queue = queue_with_dlq(
+            self,
+            "Batch",
+            name=config.batch_queue_name,
+            queue="batches",
+            removal_policy=config.removal_policy,
+        )
+        self.queues = {
+            "reports": self.report_queue,
+            "report_uploads": self.upload_queue,
+            "batches": self.batch_queue,
+        }
         self.report_bucket = self._bucket(config)
 
     def _bucket(self, config: EnvConfig) -> s3.Bucket:
@@ -108,6 +121,9 @@ class Data(Construct):
             enforce_ssl=True,
             lifecycle_rules=[
                 s3.LifecycleRule(prefix=INBOUND_PREFIX, expiration=INBOUND_RETENTION),
+                # Batch requests, results and files are kept 29 days after creation (as Anthropic
+                # keeps results); their table items expire by TTL at the same age.
+                s3.LifecycleRule(prefix=BATCH_PREFIX, expiration=BATCH_RETENTION),
                 s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1)),
             ],
             removal_policy=config.removal_policy,

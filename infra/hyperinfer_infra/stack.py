@@ -17,6 +17,7 @@ from hyperinfer.function_table import (
     FunctionSpec,
     ScheduledSpec,
     Secret,
+    Touches,
 )
 
 from hyperinfer_infra.api import Api
@@ -77,10 +78,7 @@ class HyperInferStack(Stack):
         gateway_functions = []
         for spec in functions:
             function = GatewayFunction(self, function_construct_id(spec.name), spec=spec, kit=kit)
-            # The functions holding provider keys are the ones that call providers: they alone
-            # may invoke the catalog's Bedrock models.
-            if Secret.PROVIDER_KEYS in spec.secrets and grant_bedrock(function.function, catalog_file):
-                acknowledge(function.function, bedrock_rules(catalog_file))
+            _may_invoke_bedrock(function.function, spec.touches, catalog_file)
             gateway_functions.append(function)
             every.append((function_construct_id(spec.name), function.function))
         for consumer in consumers:
@@ -91,6 +89,7 @@ class HyperInferStack(Stack):
                 queue=data.queues[consumer.queue],
                 kit=kit,
             )
+            _may_invoke_bedrock(consumer_function.function, consumer.touches, catalog_file)
             every.append((function_construct_id(consumer.name), consumer_function.function))
         for job in scheduled:
             scheduled_function = ScheduledFunction(self, function_construct_id(job.name), spec=job, kit=kit)
@@ -106,16 +105,25 @@ class HyperInferStack(Stack):
             dead_letter_queues=[
                 ("ReportQueue", data.dead_letter_queue),
                 ("UploadQueue", data.upload_dead_letter_queue),
+                ("BatchQueue", data.batch_dead_letter_queue),
             ],
         )
 
         CfnOutput(self, "TableName", value=data.table.table_name)
         CfnOutput(self, "ReportQueueUrl", value=data.report_queue.queue_url)
         CfnOutput(self, "UploadQueueUrl", value=data.upload_queue.queue_url)
+        CfnOutput(self, "BatchQueueUrl", value=data.batch_queue.queue_url)
         CfnOutput(self, "ReportBucketName", value=data.report_bucket.bucket_name)
         for secret in secrets.secrets:
             output = function_construct_id(secret.value.replace("-", "_"))
             CfnOutput(self, f"{output}SecretName", value=config.secret_name(secret.value))
+
+
+def _may_invoke_bedrock(function: lambda_.Function, touches: Touches, catalog_file: Path) -> None:
+    """The functions holding provider keys are the ones that call providers (the generation
+    functions, the batch consumer): they alone may invoke the catalog's Bedrock models."""
+    if Secret.PROVIDER_KEYS in touches.secrets and grant_bedrock(function, catalog_file):
+        acknowledge(function, bedrock_rules(catalog_file))
 
 
 def function_construct_id(function_name: str) -> str:

@@ -28,7 +28,6 @@ from hyperinfer.gateway.plan import Candidate, Plan, candidate_for, resolve
 from hyperinfer.gateway.runtime import Runtime, runtime
 from hyperinfer.ir.usage import Usage
 from hyperinfer.local.emulator import free_port
-from starlette.requests import Request
 
 CHEAP = "openai/gpt-4.1-mini"
 DEAR = "openai/gpt-5"
@@ -55,16 +54,12 @@ async def _candidate(rt: Runtime, slug: str) -> Candidate:
     return await candidate_for(rt, model, provider)
 
 
-def _request() -> Request:
-    return Request({"type": "http", "method": "POST", "path": "/", "headers": [], "state": {}})
-
-
 async def _generate(rt: Runtime, key: ApiKey, plan: Plan, payload: dict[str, Any]) -> tuple[str, Any]:
     rid = uuid.uuid4().hex
     meter = Meter(rt.billing, key, rid, CHAT_COMPLETIONS.name)
     parsed = validate(CHAT_COMPLETIONS.request_model, payload)
     generation = GenerationRequest(
-        rt, CHAT_COMPLETIONS, _request(), payload, parsed, meter, prompt_upper_bound(payload)
+        rt, CHAT_COMPLETIONS, {}, payload, parsed, meter, prompt_upper_bound(payload)
     )
     try:
         response = await run_attempts(plan, meter, generation.attempt)

@@ -48,6 +48,20 @@ EXPECTED_STATUS = {
     "healthz/get.json": 200,
     "readyz/get.json": 200,
     "openapi/get.json": 200,
+    "message_batches_create/create.json": 200,
+    "message_batches_create/duplicate-custom-id.json": 400,
+    "message_batches_list/list.json": 200,
+    "message_batch/unknown-id.json": 404,
+    "message_batch_cancel/unknown-id.json": 404,
+    "message_batch_delete/unknown-id.json": 404,
+    "message_batch_results/unknown-id.json": 404,
+    "batches_create/unknown-file.json": 404,
+    "batches_list/list.json": 200,
+    "batch/unknown-id.json": 404,
+    "batch_cancel/unknown-id.json": 404,
+    "files_create/upload.json": 200,
+    "file/unknown-id.json": 404,
+    "file_content/unknown-id.json": 404,
 }
 
 

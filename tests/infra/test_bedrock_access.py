@@ -7,13 +7,18 @@ import json
 from typing import Any
 
 from hyperinfer.catalog import ProviderKind, load_catalog
-from hyperinfer.function_table import FUNCTIONS, Secret
+from hyperinfer.function_table import CONSUMERS, FUNCTIONS, Secret
 from hyperinfer_infra.bedrock_access import ACTIONS, bedrock_resources
 from hyperinfer_infra.stack import CATALOG_FILE, function_construct_id
 
 from tests.infra.support import Resources, of_type, policy_statements
 
-CALLERS = {spec.name for spec in FUNCTIONS if Secret.PROVIDER_KEYS in spec.secrets}
+# The functions holding provider keys: the generation functions and the batch consumer.
+CALLERS = {
+    name
+    for name, touches in [(s.name, s.touches) for s in FUNCTIONS] + [(c.name, c.touches) for c in CONSUMERS]
+    if Secret.PROVIDER_KEYS in touches.secrets
+}
 
 
 def bedrock_statements(resources: Resources, lid: str) -> list[dict[str, Any]]:
@@ -34,8 +39,8 @@ def rendered(resource: Any) -> str:
     return "".join(p if isinstance(p, str) else "<" + p["Ref"] + ">" for p in parts)
 
 
-def test_the_callers_are_the_three_generation_functions() -> None:
-    assert {"chat_completions", "responses", "messages"} <= CALLERS
+def test_the_callers_are_the_three_generation_functions_and_the_batch_consumer() -> None:
+    assert {"chat_completions", "responses", "messages", "batch_run"} == CALLERS
 
 
 def test_only_the_callers_may_invoke_and_only_the_catalogs_models(resources: Resources) -> None:

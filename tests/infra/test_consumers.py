@@ -16,7 +16,7 @@ from hyperinfer_infra.stack import function_construct_id
 
 from tests.infra.support import Resources, actions, of_type, one, policy_statements
 
-QUEUE_IDS = {"reports": "DataReportQueue", "report_uploads": "DataUploadQueue"}
+QUEUE_IDS = {"reports": "DataReportQueue", "report_uploads": "DataUploadQueue", "batches": "DataBatchQueue"}
 
 
 def function_id(resources: Resources, name: str) -> str:

@@ -16,6 +16,7 @@ from tests.infra.support import Resources, of_type, one, policy_statements
 from tests.support import ALL_SPECS
 
 RW, R, W, DESCRIBE, CONSUME = "read_write", "read", "write", "describe", "consume"
+CONSUME_AND_SEND = "consume_and_send"  # the batch consumer: its own queue's messages, and new ones
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Expect:
     table: str | None = None
     reports_queue: str | None = None
     uploads_queue: str | None = None
+    batches_queue: str | None = None
     bucket: str | None = None
     secrets: frozenset[str] = field(default_factory=frozenset)
     bedrock: bool = False  # invokes the catalog's Bedrock models (the functions calling providers)
@@ -50,6 +52,27 @@ EXPECTED: dict[str, Expect] = {
     "report_ingest": Expect(table=RW, reports_queue=CONSUME, bucket=RW),
     "report_uploads_ingest": Expect(table=RW, uploads_queue=CONSUME, bucket=RW),
     "sweep": Expect(table=RW),
+    **{
+        name: Expect(table=RW, bucket=RW)
+        for name in (
+            "message_batches_list",
+            "message_batch",
+            "message_batch_cancel",
+            "message_batch_delete",
+            "message_batch_results",
+            "batches_list",
+            "batch",
+            "batch_cancel",
+            "files_create",
+            "file",
+            "file_content",
+        )
+    },
+    "message_batches_create": Expect(table=RW, bucket=RW, batches_queue=W),
+    "batches_create": Expect(table=RW, bucket=RW, batches_queue=W),
+    "batch_run": Expect(
+        table=RW, bucket=RW, batches_queue=CONSUME_AND_SEND, secrets=frozenset({PROVIDER_KEYS}), bedrock=True
+    ),
 }
 TABLE_WRITES = {"dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:UpdateItem"}
 TABLE_READS = {"dynamodb:GetItem", "dynamodb:Query"}
@@ -67,6 +90,7 @@ def resource_ids(resources: Resources) -> dict[str, str]:
         "table": one(resources, "AWS::DynamoDB::Table", "DataTable"),
         "reports_queue": one(resources, "AWS::SQS::Queue", "DataReportQueue"),
         "uploads_queue": one(resources, "AWS::SQS::Queue", "DataUploadQueue"),
+        "batches_queue": one(resources, "AWS::SQS::Queue", "DataBatchQueue"),
         "bucket": one(resources, "AWS::S3::Bucket", "DataReportBucket"),
         PROVIDER_KEYS: one(resources, "AWS::SecretsManager::Secret", "SecretsProviderKeys"),
         INTERNAL_TOKEN: one(resources, "AWS::SecretsManager::Secret", "SecretsInternalToken"),
@@ -118,6 +142,8 @@ def check_queue(actions: set[str], level: str | None) -> None:
         assert actions == {"sqs:GetQueueUrl"}
     elif level == W:
         assert "sqs:SendMessage" in actions and not actions & CONSUMING
+    elif level == CONSUME_AND_SEND:
+        assert actions >= CONSUMING | {"sqs:SendMessage"}
     else:
         assert level == CONSUME and actions >= CONSUMING and "sqs:SendMessage" not in actions
 
@@ -138,6 +164,7 @@ def test_the_function_policy_reaches_exactly_what_it_touches(resources: Resource
     check_table(reach, statements, expect.table)
     check_queue(reach.get("reports_queue", set()), expect.reports_queue)
     check_queue(reach.get("uploads_queue", set()), expect.uploads_queue)
+    check_queue(reach.get("batches_queue", set()), expect.batches_queue)
     check_bucket(reach.get("bucket", set()), expect.bucket)
     readable = {secret for secret in (PROVIDER_KEYS, INTERNAL_TOKEN) if secret in reach}
     assert readable == expect.secrets

@@ -20,8 +20,8 @@ def test_every_alarm_notifies_the_topic(resources: Resources) -> None:
     topic = one(resources, "AWS::SNS::Topic", "ObservabilityAlarmTopic")
     found = alarms(resources)
     every = len(FUNCTIONS) + len(CONSUMERS) + len(SCHEDULED)
-    # 5xx rate, two latencies, errors and throttles per function, two DLQs, account concurrency.
-    assert len(found) == 3 + 2 * every + 2 + 1
+    # 5xx rate, two latencies, errors and throttles per function, three DLQs, account concurrency.
+    assert len(found) == 3 + 2 * every + 3 + 1
     for props in found.values():
         assert props["AlarmActions"] == [{"Ref": topic}]
         assert props["TreatMissingData"] == "notBreaching"
@@ -55,7 +55,7 @@ def test_each_function_alarms_on_errors_and_throttles(resources: Resources) -> N
 
 def test_each_dlq_alarms_on_its_first_parked_message(resources: Resources) -> None:
     dlqs = {lid for lid in of_type(resources, "AWS::SQS::Queue") if "DeadLetter" in lid}
-    assert len(dlqs) == 2
+    assert len(dlqs) == 3  # reports, upload events, batch work
     watched = set()
     for props in alarms(resources).values():
         if props.get("MetricName") == "ApproximateNumberOfMessagesVisible":

@@ -33,7 +33,7 @@ def test_two_secrets_named_after_the_environment_with_no_value_in_the_template(r
 @pytest.mark.parametrize("spec", ALL_SPECS, ids=lambda spec: spec.name)
 def test_each_function_knows_and_reads_only_its_own_secrets(resources: Resources, spec: AnySpec) -> None:
     name = spec.name
-    needs = set(getattr(spec, "secrets", ()))
+    needs = set(spec.touches.secrets)
     [lid] = [
         lid
         for lid in of_type(resources, "AWS::Lambda::Function")

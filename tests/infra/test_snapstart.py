@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hyperinfer.function_table import FUNCTIONS, InvokeMode
+from hyperinfer.function_table import CONSUMERS, FUNCTIONS, InvokeMode
 from hyperinfer.snapstart import AFTER_RESTORE_PATH, BEFORE_CHECKPOINT_PATH
 from hyperinfer_infra.config import env_config
 
@@ -75,7 +75,7 @@ def test_prod_invokes_the_alias_everywhere(synth: Callable[[str], Synth]) -> Non
         assert not [uri for uri in uris if f'"{function}"' in uri], spec.name
     aliases = set(of_type(resources, "AWS::Lambda::Alias"))
     mappings = of_type(resources, "AWS::Lambda::EventSourceMapping").values()
-    assert len(mappings) == 2
+    assert len(mappings) == len(CONSUMERS)
     for mapping in mappings:  # "<function name>:live", the name cut from the alias's ARN
         named = json.dumps(mapping["Properties"]["FunctionName"])
         assert named.endswith(':live"]]}') and [alias for alias in aliases if f'"{alias}"' in named]

@@ -160,7 +160,7 @@ def test_table_follows_the_accounts_schema(template: Template) -> None:
 
 
 def test_report_queue_redrives_to_an_encrypted_dlq(template: Template, resources: Resources) -> None:
-    template.resource_count_is("AWS::SQS::Queue", 4)  # reports and upload events, each with a DLQ
+    template.resource_count_is("AWS::SQS::Queue", 6)  # reports, upload events, batch work, each with a DLQ
     [dlq] = [lid for lid in of_type(resources, "AWS::SQS::Queue") if lid.startswith("DataReportDeadLetter")]
     template.has_resource_properties(
         "AWS::SQS::Queue",

@@ -162,3 +162,18 @@ def test_environment_credentials_win_and_never_expire() -> None:
     resolved = Credentials.resolve({**ENV_CREDENTIALS, "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://x"})
     assert resolved == Credentials("AKIDENV", "env-secret") and not resolved.expiring(time.time() + 1e9)
     assert Credentials.resolve({}) is None
+
+
+def test_an_init_lambda_will_snapshot_loads_the_catalog_and_a_restore_keeps_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runtime.configure(Settings())  # the repository's providers.yaml
+    assert snapstart.prewarm({"AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand"}) is False
+    assert "catalog" not in vars(runtime.runtime())
+    monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start")
+    function_app("models")
+    warmed = runtime.runtime()
+    assert "catalog" in vars(warmed) and "secrets" not in vars(warmed) and "accounts" not in vars(warmed)
+    snapstart.after_restore()
+    restored = runtime.runtime()
+    assert restored is not warmed and restored.catalog is warmed.catalog

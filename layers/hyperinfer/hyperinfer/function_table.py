@@ -53,6 +53,7 @@ class Queue(StrEnum):
 
     REPORTS = "reports"
     REPORT_UPLOADS = "report_uploads"
+    BATCHES = "batches"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,18 @@ class Touches:
 NOTHING = Touches()
 # What the generation ingresses touch: keys, balances, reservations and records; provider keys.
 GENERATE = Touches(table=Access.READ_WRITE, secrets=(Secret.PROVIDER_KEYS,))
+# Batches: creating one writes its chunks and its item and sends its first messages; reading,
+# canceling, deleting and the files endpoints work on the items and the bucket only.
+BATCH_CREATE = Touches(
+    table=Access.READ_WRITE, bucket=Access.READ_WRITE, queues=((Queue.BATCHES, Access.WRITE),)
+)
+BATCH_ITEMS = Touches(table=Access.READ_WRITE, bucket=Access.READ_WRITE)
+BATCH_RUN = Touches(
+    table=Access.READ_WRITE,
+    bucket=Access.READ_WRITE,
+    queues=((Queue.BATCHES, Access.WRITE),),
+    secrets=(Secret.PROVIDER_KEYS,),
+)
 READ_TABLE = Touches(table=Access.READ)
 # A report is queued; one too large for SQS waits in the bucket (inbound/) for the consumer.
 REPORT_INTAKE = Touches(table=Access.READ, queues=((Queue.REPORTS, Access.WRITE),), bucket=Access.WRITE)
@@ -159,6 +172,84 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         touches=Touches(table=Access.READ, bucket=Access.READ),
     ),
     FunctionSpec(
+        name="message_batches_create", method="POST", route="/api/v1/messages/batches",
+        mode=InvokeMode.BUFFERED, endpoint="message_batches_create", envelope=Envelope.ANTHROPIC,
+        description="Create an Anthropic Message Batch (any catalog model).",
+        touches=BATCH_CREATE,
+    ),
+    FunctionSpec(
+        name="message_batches_list", method="GET", route="/api/v1/messages/batches",
+        mode=InvokeMode.BUFFERED, endpoint="message_batches_list", envelope=Envelope.ANTHROPIC,
+        description="The workspace's Message Batches, newest first.",
+        touches=BATCH_ITEMS,
+    ),
+    FunctionSpec(
+        name="message_batch", method="GET", route="/api/v1/messages/batches/{batch_id}",
+        mode=InvokeMode.BUFFERED, endpoint="message_batch", envelope=Envelope.ANTHROPIC,
+        description="One Message Batch.",
+        touches=BATCH_ITEMS,
+    ),
+    FunctionSpec(
+        name="message_batch_cancel", method="POST", route="/api/v1/messages/batches/{batch_id}/cancel",
+        mode=InvokeMode.BUFFERED, endpoint="message_batch_cancel", envelope=Envelope.ANTHROPIC,
+        description="Cancel a Message Batch's requests not yet started.",
+        touches=BATCH_ITEMS,
+    ),
+    FunctionSpec(
+        name="message_batch_delete", method="DELETE", route="/api/v1/messages/batches/{batch_id}",
+        mode=InvokeMode.BUFFERED, endpoint="message_batch_delete", envelope=Envelope.ANTHROPIC,
+        description="Delete an ended Message Batch and its results.",
+        touches=BATCH_ITEMS,
+    ),
+    FunctionSpec(
+        name="message_batch_results", method="GET", route="/api/v1/messages/batches/{batch_id}/results",
+        mode=InvokeMode.BUFFERED, endpoint="message_batch_results", envelope=Envelope.ANTHROPIC,
+        description="An ended Message Batch's results (JSONL).",
+        touches=BATCH_ITEMS,
+    ),
+    FunctionSpec(
+        name="batches_create", method="POST", route="/api/v1/batches",
+        mode=InvokeMode.BUFFERED, endpoint="batches_create",
+        description="Create an OpenAI batch from an uploaded file (or a Message Batch from requests).",
+        touches=BATCH_CREATE,
+    ),
+    FunctionSpec(
+        name="batches_list", method="GET", route="/api/v1/batches",
+        mode=InvokeMode.BUFFERED, endpoint="batches_list",
+        description="The workspace's OpenAI batches, newest first.",
+        touches=BATCH_ITEMS,
+    ),
+    FunctionSpec(
+        name="batch", method="GET", route="/api/v1/batches/{batch_id}",
+        mode=InvokeMode.BUFFERED, endpoint="batch",
+        description="One OpenAI batch.",
+        touches=BATCH_ITEMS,
+    ),
+    FunctionSpec(
+        name="batch_cancel", method="POST", route="/api/v1/batches/{batch_id}/cancel",
+        mode=InvokeMode.BUFFERED, endpoint="batch_cancel",
+        description="Cancel an OpenAI batch's requests not yet started.",
+        touches=BATCH_ITEMS,
+    ),
+    FunctionSpec(
+        name="files_create", method="POST", route="/api/v1/files",
+        mode=InvokeMode.BUFFERED, endpoint="files_create",
+        description="Upload a batch input file (multipart, purpose=batch).",
+        touches=BATCH_ITEMS,
+    ),
+    FunctionSpec(
+        name="file", method="GET", route="/api/v1/files/{file_id}",
+        mode=InvokeMode.BUFFERED, endpoint="file",
+        description="A file's metadata.",
+        touches=BATCH_ITEMS,
+    ),
+    FunctionSpec(
+        name="file_content", method="GET", route="/api/v1/files/{file_id}/content",
+        mode=InvokeMode.BUFFERED, endpoint="file_content",
+        description="A file's content (batch input, output and error files).",
+        touches=BATCH_ITEMS,
+    ),
+    FunctionSpec(
         name="models", method="GET", route="/api/v1/models",
         mode=InvokeMode.BUFFERED, endpoint="models",
         description="Public model catalog.",
@@ -208,6 +299,13 @@ CONSUMERS: tuple[ConsumerSpec, ...] = (
         description="Ingests every line of an uploaded JSONL file (S3 object-created events via SQS).",
         # Reads the upload, writes its bad lines and status, stores large bodies.
         touches=Touches(table=Access.READ_WRITE, bucket=Access.READ_WRITE),
+    ),
+    ConsumerSpec(
+        name="batch_run", queue=Queue.BATCHES, handler="batch_run", batch_size=10,
+        description="Runs each batch request once: expands chunks, claims, calls, settles, ends the batch.",
+        # Generates (keys, balances, records, provider keys), reads chunks and writes results and
+        # files, and sends the run messages of a chunk (and a busy message again, later).
+        touches=BATCH_RUN,
     ),
 )  # fmt: skip
 

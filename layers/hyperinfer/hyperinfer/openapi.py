@@ -37,10 +37,75 @@ class Operation:
     # Query parameters: (name, JSON Schema, required, description). Path parameters come from the route.
     query: tuple[tuple[str, dict[str, Any], bool, str], ...] = ()
     path_descriptions: tuple[tuple[str, str], ...] = ()
+    media_type: str = "application/json"  # of the answer (JSONL for batch results and file content)
+    request_media_type: str = "application/json"
 
 
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 _TIME = {"type": "string", "description": "Unix milliseconds or ISO 8601."}
+
+
+_LIMIT = ("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}, False, "Page size.")
+
+
+def _batch_operations() -> dict[str, Operation]:
+    from hyperinfer.batches import schemas as b
+
+    jsonl = "application/jsonl"
+    return {
+        "message_batches_create": Operation(
+            "createMessageBatch", "Create a Message Batch", "Batches", b.MessageBatch, b.MessageBatchCreate
+        ),
+        "message_batches_list": Operation(
+            "listMessageBatches",
+            "List Message Batches",
+            "Batches",
+            b.MessageBatchList,
+            query=(
+                _LIMIT,
+                ("before_id", {"type": "string"}, False, "The page just before this batch."),
+                ("after_id", {"type": "string"}, False, "The page just after this batch."),
+            ),
+        ),
+        "message_batch": Operation("getMessageBatch", "Get a Message Batch", "Batches", b.MessageBatch),
+        "message_batch_cancel": Operation(
+            "cancelMessageBatch", "Cancel a Message Batch", "Batches", b.MessageBatch
+        ),
+        "message_batch_delete": Operation(
+            "deleteMessageBatch", "Delete an ended Message Batch", "Batches", b.MessageBatchDeleted
+        ),
+        "message_batch_results": Operation(
+            "getMessageBatchResults",
+            "A Message Batch's results, one JSON line per request",
+            "Batches",
+            b.JsonLines,
+            media_type="application/binary",
+        ),
+        "batches_create": Operation(
+            "createBatch", "Create an OpenAI batch", "Batches", b.OpenAIBatch, b.OpenAIBatchCreate
+        ),
+        "batches_list": Operation(
+            "listBatches",
+            "List OpenAI batches",
+            "Batches",
+            b.OpenAIBatchList,
+            query=(_LIMIT, ("after", {"type": "string"}, False, "The page just after this batch.")),
+        ),
+        "batch": Operation("getBatch", "Get an OpenAI batch", "Batches", b.OpenAIBatch),
+        "batch_cancel": Operation("cancelBatch", "Cancel an OpenAI batch", "Batches", b.OpenAIBatch),
+        "files_create": Operation(
+            "createFile",
+            "Upload a batch input file",
+            "Batches",
+            b.FileObject,
+            b.FileUpload,
+            request_media_type="multipart/form-data",
+        ),
+        "file": Operation("getFile", "A file's metadata", "Batches", b.FileObject),
+        "file_content": Operation(
+            "getFileContent", "A file's content", "Batches", b.JsonLines, media_type=jsonl
+        ),
+    }
 
 
 def _request(package: str, name: str) -> type[BaseModel]:
@@ -48,6 +113,7 @@ def _request(package: str, name: str) -> type[BaseModel]:
     return model
 
 
+BATCH_OPERATIONS = _batch_operations()
 OPERATIONS: dict[str, Operation] = {
     "chat_completions": Operation(
         "createChatCompletion",
@@ -146,6 +212,7 @@ OPERATIONS: dict[str, Operation] = {
     "healthz": Operation("getHealthz", "Liveness", "Health", s.Health, public=True),
     "readyz": Operation("getReadyz", "Readiness", "Health", s.Readiness, public=True, extra_statuses=(503,)),
     "openapi": Operation("getOpenApi", "This document", "Metadata", s.Health, public=True),
+    **BATCH_OPERATIONS,
 }
 
 
@@ -158,7 +225,7 @@ _ERROR_REFS = {
 
 def _operation(spec: FunctionSpec, op: Operation) -> dict[str, Any]:
     error_ref = _ERROR_REFS[spec.envelope]
-    ok: dict[str, Any] = {"application/json": {"schema": {"$ref": REF.format(model=op.response.__name__)}}}
+    ok: dict[str, Any] = {op.media_type: {"schema": {"$ref": REF.format(model=op.response.__name__)}}}
     if spec.name == "openapi":
         ok = {"application/json": {"schema": {"type": "object"}}}
     if op.stream_description:
@@ -187,7 +254,7 @@ def _operation(spec: FunctionSpec, op: Operation) -> dict[str, Any]:
     if op.request is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": {"$ref": REF.format(model=op.request.__name__)}}},
+            "content": {op.request_media_type: {"schema": {"$ref": REF.format(model=op.request.__name__)}}},
         }
     return operation
 

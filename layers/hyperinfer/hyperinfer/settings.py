@@ -30,6 +30,19 @@ class Settings(BaseSettings):
         default="hyperinfer-report-uploads",
         description="SQS queue of the upload bucket's object-created events.",
     )
+    batch_queue_name: str = Field(
+        default="hyperinfer-batches",
+        description="SQS queue of batch work (chunks to expand, requests to run).",
+    )
+    batch_expiry_seconds: int = Field(
+        default=86_400, gt=0, description="Seconds after creation a batch's requests not yet run expire."
+    )
+    batch_lease_seconds: int = Field(
+        default=900, gt=0, description="Seconds a batch request stays claimed by a run that may have died."
+    )
+    batch_workspace_concurrency: int = Field(
+        default=8, ge=1, le=64, description="Batch requests one workspace may have running at once."
+    )
     upload_max_bytes: int = Field(
         default=50_000_000, gt=0, description="Largest JSONL file a presigned report upload accepts."
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Mapping
 
 log = logging.getLogger("hyperinfer")
 
@@ -35,7 +36,24 @@ def drop_connections_and_credentials() -> None:
     transport._clients.clear()  # async clients: their loop is gone; dropping them is enough
     current = runtime._current
     if current is not None:
-        runtime.configure(current.settings)
+        fresh = runtime.configure(current.settings)
+        if "catalog" in vars(current):  # the catalog holds no connection or secret: keep it
+            vars(fresh)["catalog"] = current.catalog
+
+
+# Lambda marks the init it will snapshot (the others are "on-demand" and "provisioned-concurrency").
+SNAPSHOT_INIT = "snap-start"
+
+
+def prewarm(environ: Mapping[str, str]) -> bool:
+    """In an init Lambda will snapshot, load the catalog (and the validators it builds) now, so
+    that every restore starts with it; no AWS call and no secret is made here. False elsewhere."""
+    if environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") != SNAPSHOT_INIT:
+        return False
+    from hyperinfer.gateway.runtime import runtime
+
+    runtime().catalog  # noqa: B018 - loaded for its side effect: cached in the snapshot
+    return True
 
 
 def before_snapshot() -> None:

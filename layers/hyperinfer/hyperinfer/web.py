@@ -114,6 +114,7 @@ def function_app(name: str) -> Starlette:
             app.router.add_route(path, _hook_endpoint(hook), methods=["POST"])
     else:
         snapstart.register()
+    snapstart.prewarm(os.environ)
     return app
 
 

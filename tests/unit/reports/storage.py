@@ -14,7 +14,7 @@ T0 = 1_795_309_600_000  # a Unix ms instant the tests count from
 
 
 def isolated_settings(emulator: Emulator, name: str) -> Settings:
-    """A table, bucket and both queues (with DLQs) of their own, so tests never see each other's data."""
+    """A table, bucket and queues (with DLQs) of their own, so tests never see each other's data."""
     slug = re.sub(r"[^a-z0-9-]", "-", name.lower())[:40] + "-" + secrets.token_hex(3)
     settings = Settings(
         aws_endpoint_url=emulator.endpoint_url,
@@ -22,6 +22,7 @@ def isolated_settings(emulator: Emulator, name: str) -> Settings:
         report_bucket_name=f"b-{slug}",
         report_queue_name=f"q-{slug}",
         upload_queue_name=f"u-{slug}",
+        batch_queue_name=f"bq-{slug}",
     )
     ensure_resources(settings)
     return settings

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 
 OPEN_PARTITIONS = 8
 SWEEP_TTL_SECONDS = 7 * 24 * 3600  # a reservation item outlives any sweep delay
+
+
+class ExtraRefused(Exception):
+    """A condition of the items committed with a settlement failed: nothing was written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,16 +222,30 @@ class Billing:
 
     # -- settle ----------------------------------------------------------------------------------
 
-    def settle(self, reservation: Reservation, cost: int, generation: Generation) -> bool:
-        """Charge the real cost, free the slot, record the generation; False if the sweep came first."""
-        return self._close(reservation, cost, generation)
+    def settle(
+        self,
+        reservation: Reservation,
+        cost: int,
+        generation: Generation,
+        extra: Sequence[TransactWriteItemTypeDef] = (),
+    ) -> bool:
+        """Charge the real cost, free the slot, record the generation; False if the sweep came first.
+        ``extra`` items commit in the same transaction (a batch request's outcome); if one of their
+        conditions fails, nothing is written and ``ExtraRefused`` says so."""
+        return self._close(reservation, cost, generation, extra)
 
     def release(self, reservation: Reservation, cost: int) -> bool:
         """Close a hold mid-request, charging `cost` (0 after a failed call) and recording nothing:
         the request goes on under a new hold and its one generation record comes at the end."""
         return self._close(reservation, cost, None)
 
-    def _close(self, reservation: Reservation, cost: int, generation: Generation | None) -> bool:
+    def _close(
+        self,
+        reservation: Reservation,
+        cost: int,
+        generation: Generation | None,
+        extra: Sequence[TransactWriteItemTypeDef] = (),
+    ) -> bool:
         # The charge never exceeds the hold: the refund is never negative, so neither a balance nor
         # a key's committed spend can move past where the hold's own conditions left it.
         if not 0 <= cost <= reservation.amount:
@@ -244,22 +263,44 @@ class Billing:
             items.append(
                 _update(table, key_for_hash(r.key_hash), "ADD committed :d", {":d": cost - r.amount})
             )
+        own = len(items)
+        items += extra
         try:
             self.store.db.transact_write_items(
                 TransactItems=items, ClientRequestToken=transaction_token("settle", items, str(r.hold))
             )
         except Exception as error:
             reasons = _cancel_reasons(error)
-            if error_code(error) == "TransactionCanceledException" and reasons[:1] == [
-                "ConditionalCheckFailed"
-            ]:
+            if error_code(error) != "TransactionCanceledException":
+                raise
+            if reasons[:1] == ["ConditionalCheckFailed"]:
                 return False
+            if "ConditionalCheckFailed" in reasons[own:]:
+                raise ExtraRefused from None
             raise
         return True
 
-    def record(self, generation: Generation) -> None:
-        """A generation that never reserved (refused before the upstream call)."""
-        self.store.db.put_item(TableName=self.store.table, Item=to_item(generation.values()))
+    def record(self, generation: Generation, extra: Sequence[TransactWriteItemTypeDef] = ()) -> None:
+        """A generation that never reserved (refused before the upstream call), with ``extra`` items
+        in the same transaction when given (``ExtraRefused`` if one of their conditions fails)."""
+        item = to_item(generation.values())
+        if not extra:
+            self.store.db.put_item(TableName=self.store.table, Item=item)
+            return
+        items: list[TransactWriteItemTypeDef] = [
+            {"Put": {"TableName": self.store.table, "Item": item}},
+            *extra,
+        ]
+        try:
+            self.store.db.transact_write_items(
+                TransactItems=items, ClientRequestToken=transaction_token("record", items)
+            )
+        except Exception as error:
+            if error_code(
+                error
+            ) == "TransactionCanceledException" and "ConditionalCheckFailed" in _cancel_reasons(error):
+                raise ExtraRefused from None
+            raise
 
     def generation(self, request_id: str) -> dict[str, Any] | None:
         item = self.store.db.get_item(TableName=self.store.table, Key=key(f"GEN#{request_id}", "GEN")).get(

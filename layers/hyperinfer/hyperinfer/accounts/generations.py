@@ -51,6 +51,7 @@ class Generation(BaseModel):
     name: str | None = None
     metadata: dict[str, str] = Field(default_factory=dict)
     cached: bool = False
+    batch_id: str | None = None  # the batch a request of source "batch" belongs to
 
     def values(self) -> dict[str, Any]:
         """The DynamoDB item (plain values); gsi1 lists a workspace's generations by time."""

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 KEY_PREFIX = "sk-hi-"
 DISPLAY_PREFIX_LENGTH = len(KEY_PREFIX) + 4
-Source = Literal["api", "playground", "chat"]
+Source = Literal["api", "playground", "chat", "batch"]
 
 
 class ApiKey(BaseModel):

@@ -74,6 +74,14 @@ class AccountStore:
         """Spend a one-time key: True for exactly one caller, however many try at once."""
         return self._consume(api_key.key_hash)
 
+    def key_by_hash(self, digest: str) -> ApiKey | None:
+        """A key's record by its hash, as it is now (a batch run re-reads its creator's key: a
+        revocation or a tightened limit applies to the requests not yet run). Never consumes."""
+        item = self.db.get_item(TableName=self.table, Key=key_for_hash(digest), ConsistentRead=True).get(
+            "Item"
+        )
+        return key_from_values(from_item(item)) if item else None
+
     def _consume(self, digest: str) -> bool:
         try:
             self.db.update_item(

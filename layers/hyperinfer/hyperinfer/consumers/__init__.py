@@ -20,7 +20,11 @@ BY_NAME: dict[str, ConsumerSpec] = {spec.name: spec for spec in CONSUMERS}
 
 def queue_name(settings: Settings, spec: ConsumerSpec) -> str:
     """The SQS queue a consumer reads, by the name its spec gives it."""
-    names = {"reports": settings.report_queue_name, "report_uploads": settings.upload_queue_name}
+    names = {
+        "reports": settings.report_queue_name,
+        "report_uploads": settings.upload_queue_name,
+        "batches": settings.batch_queue_name,
+    }
     return names[spec.queue]
 
 

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import anyio
 from starlette.concurrency import run_in_threadpool
 
-from hyperinfer.accounts.billing import Billing, Reservation
+from hyperinfer.accounts.billing import Billing, ExtraRefused, Reservation
 from hyperinfer.accounts.generations import Attempt, CallStatus, Generation, Status
 from hyperinfer.accounts.keys import ApiKey
 from hyperinfer.accounts.pricing import cost_micro_usd
@@ -35,6 +37,9 @@ from hyperinfer.catalog import Model
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.ir.usage import Usage
 from hyperinfer.observability import context as observe
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 CHARS_PER_TOKEN = 4  # for output a client saw but no usage reported: the usual English average
 
@@ -98,6 +103,9 @@ class Meter:
     _tool_costs: dict[str, int] = field(default_factory=dict)  # per server tool, in the cost too
     _estimated: bool = False
     _holds: int = 0  # holds taken so far: the next one's number
+    # A batch run: its record says so, and the run ends the request itself (``finish(extra=...)``)
+    # once it holds the answer, so that the outcome commits with the charge.
+    batch_id: str | None = None
 
     # -- one upstream call -----------------------------------------------------------------------
 
@@ -171,7 +179,7 @@ class Meter:
         self.attempts.append(
             Attempt(model=call.model.slug, status=status, error_code=code, latency_ms=latency)
         )
-        cost = cost_micro_usd(usage, call.model.pricing)
+        cost = cost_micro_usd(usage, call.model.pricing, batch=self.batch_id is not None)
         if cost == 0 and usage == Usage():
             return
         held = self.reservation.amount if self.reservation is not None else 0
@@ -185,11 +193,13 @@ class Meter:
 
     async def succeed(self, usage: Usage, *, estimated: bool = False) -> None:
         await self.call_succeeded(usage, estimated=estimated)
-        await self.finish()
+        if self.batch_id is None:
+            await self.finish()
 
     async def fail(self, code: ErrorCode, usage: Usage | None = None, *, estimated: bool = False) -> None:
         await self.call_failed(code, usage, estimated=estimated)
-        await self.finish(error_code=code.value)
+        if self.batch_id is None:
+            await self.finish(error_code=code.value)
 
     async def interrupted(self, usage: Usage, produced_tokens: int) -> None:
         """The client left mid-stream: charge the prompt and what was produced (a no-op once the
@@ -222,10 +232,18 @@ class Meter:
             update["input_tokens"] = self._call.prompt_tokens
         return (usage.model_copy(update=update) if update else usage), bool(update)
 
-    async def finish(self, *, status: Status | None = None, error_code: str | None = None) -> None:
-        """Settle the open hold and write the request's one generation record."""
+    async def finish(
+        self,
+        *,
+        status: Status | None = None,
+        error_code: str | None = None,
+        extra: Sequence[TransactWriteItemTypeDef] = (),
+    ) -> bool:
+        """Settle the open hold and write the request's one generation record, with ``extra`` items
+        in the same transaction. False when one of their conditions failed: the charge and the
+        record are then written without them."""
         if self.done:
-            return
+            return False
         self.done = True
         last = self.attempts[-1] if self.attempts else None
         if status is None:
@@ -246,7 +264,8 @@ class Meter:
             key_id=self.api_key.key_id,
             model=self.model.slug if self.model else "",
             ingress_format=self.ingress_format,
-            source=self.api_key.source,
+            source="batch" if self.batch_id else self.api_key.source,
+            batch_id=self.batch_id,
             tokens_prompt=usage.prompt_tokens,
             tokens_completion=usage.output_tokens,
             tokens_reasoning=usage.reasoning_tokens,
@@ -265,10 +284,18 @@ class Meter:
             tool_costs_micro_usd=dict(self._tool_costs),
         )
         with anyio.CancelScope(shield=True):  # settle even when the client has gone
-            if self.reservation is None:
-                await run_in_threadpool(self.billing.record, generation)
-            else:
-                await run_in_threadpool(self.billing.settle, self.reservation, self._held_cost, generation)
+            try:
+                await self._settle(generation, extra)
+            except ExtraRefused:
+                await self._settle(generation, ())
+                return False
+        return True
+
+    async def _settle(self, generation: Generation, extra: Sequence[TransactWriteItemTypeDef]) -> None:
+        if self.reservation is None:
+            await run_in_threadpool(self.billing.record, generation, extra)
+        else:
+            await run_in_threadpool(self.billing.settle, self.reservation, self._held_cost, generation, extra)
 
     # -- holds -----------------------------------------------------------------------------------
 

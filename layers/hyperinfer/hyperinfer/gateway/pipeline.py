@@ -11,6 +11,7 @@ rewritten); any other crosses the IR (decoded by the ingress format, encoded by 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -45,9 +46,9 @@ if TYPE_CHECKING:
     from hyperinfer.tools.activation import Activation
 
 
-def view_for(ingress: Ingress, request_id: str, model: Model) -> View:
+def view_for(ingress: Ingress, request_id: str, model: Model, *, batch: bool = False) -> View:
     def cost(usage: Usage) -> float:
-        return usd(cost_micro_usd(usage, model.pricing))
+        return usd(cost_micro_usd(usage, model.pricing, batch=batch))
 
     return View(f"{ingress.id_prefix}{request_id}", model.slug, int(time.time()), cost)
 
@@ -70,7 +71,13 @@ async def handle_generation(ingress: Ingress, request: Request) -> Response:
 
 
 async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes, meter: Meter) -> Response:
-    payload = parse_object(raw)
+    return await generate(rt, ingress, parse_object(raw), meter, request.headers)
+
+
+async def generate(
+    rt: Runtime, ingress: Ingress, payload: dict[str, Any], meter: Meter, client_headers: Mapping[str, str]
+) -> Response:
+    """One request's answer from its parsed body; the batch runner enters here too (unstreamed)."""
     router = None
     if wants_router(payload, ingress.name, rt.catalog.routes):
         from hyperinfer.router.session import RouterSession
@@ -89,7 +96,9 @@ async def _generate(rt: Runtime, ingress: Ingress, request: Request, raw: bytes,
     if named is not None:  # on the record and in the metrics even if planning fails
         meter.model = named
         observe.note_model(named.slug, ingress.name)
-    generation = GenerationRequest(rt, ingress, request, payload, parsed, meter, prompt_tokens, activation)
+    generation = GenerationRequest(
+        rt, ingress, client_headers, payload, parsed, meter, prompt_tokens, activation
+    )
     if router is not None:
         return await router.run(payload["model"], generation)
     plan = await plan_for(rt, payload)
@@ -103,7 +112,7 @@ class GenerationRequest:
 
     rt: Runtime
     ingress: Ingress
-    request: Request
+    client_headers: Mapping[str, str]  # a same-format provider sees some of them (Anthropic's version)
     payload: dict[str, Any]
     parsed: BaseModel
     meter: Meter
@@ -155,13 +164,13 @@ class GenerationRequest:
         await self.spend_key()
         settings = self.rt.settings
         http = client(settings.upstream_connect_timeout, settings.upstream_read_timeout)
-        view = view_for(ingress, meter.request_id, candidate.model)
+        view = view_for(ingress, meter.request_id, candidate.model, batch=meter.batch_id is not None)
         routed = Routed(candidate, view, meter, http, self.stream, hooks)
         if ir_request is None:
             from hyperinfer.gateway.passthrough import passthrough
 
             capped = self.payload if self.client_cap else {**self.payload, ingress.cap_fields[0]: cap}
-            return await passthrough(ingress, self.request, capped, routed)
+            return await passthrough(ingress, self.client_headers, capped, routed)
         from hyperinfer.gateway.translated import through_ir
 
         if not self.client_cap:

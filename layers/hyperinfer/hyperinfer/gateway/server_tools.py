@@ -238,9 +238,10 @@ def _headers(host: _Host, result: LoopResult) -> dict[str, str]:
 def _view(generation: _Generation, candidate: Candidate) -> View:
     pricing = candidate.model.pricing
     tool_costs = generation.meter.tool_costs_total
+    batch = generation.meter.batch_id is not None
 
     def cost(usage: Any) -> float:
-        return usd(cost_micro_usd(usage, pricing) + tool_costs)
+        return usd(cost_micro_usd(usage, pricing, batch=batch) + tool_costs)
 
     prefix = generation.ingress.id_prefix
     return View(f"{prefix}{generation.meter.request_id}", candidate.model.slug, int(time.time()), cost)

@@ -130,10 +130,12 @@ class Emulator:
 
 
 MAX_RECEIVE_COUNT = 5  # as infra/: deliveries before a message is parked in the DLQ
+# A batch message that waits for a free workspace slot comes back this many seconds later.
+BATCH_VISIBILITY = 5
 
 
 def ensure_resources(settings: Settings) -> None:
-    """Create the table, the bucket and both queues (each with its DLQ) unless they exist, and
+    """Create the table, the bucket and the queues (each with its DLQ) unless they exist, and
     route the bucket's object-created events under ``uploads/`` to the upload queue, as infra/ does."""
     from hyperinfer import aws
 
@@ -141,6 +143,7 @@ def ensure_resources(settings: Settings) -> None:
     if settings.table_name not in db.list_tables()["TableNames"]:
         db.create_table(**create_table_request(settings.table_name))
     _queue_with_dlq(settings, settings.report_queue_name, visibility=30)
+    _queue_with_dlq(settings, settings.batch_queue_name, visibility=BATCH_VISIBILITY)
     _bucket(settings, upload_queue_arn=_queue_with_dlq(settings, settings.upload_queue_name, visibility=300))
 
 

@@ -5,11 +5,10 @@ rewritten (ids, model, usage and cost). One module per format (``chat``, ``messa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from hyperinfer.catalog import Model
@@ -52,7 +51,7 @@ def upstream_body(ingress: Ingress, payload: dict[str, Any], model: Model, strea
 
 
 async def passthrough(
-    ingress: Ingress, request: Request, payload: dict[str, Any], routed: Routed
+    ingress: Ingress, client_headers: Mapping[str, str], payload: dict[str, Any], routed: Routed
 ) -> Response:
     candidate, view, meter, http, stream = (
         routed.candidate,
@@ -64,7 +63,7 @@ async def passthrough(
     model, adapter = candidate.model, candidate.adapter
     settings = runtime().settings
     headers = adapter.headers(candidate.credentials)
-    headers.update({name: request.headers[name] for name in FORWARDED_HEADERS if name in request.headers})
+    headers.update({name: client_headers[name] for name in FORWARDED_HEADERS if name in client_headers})
     call = UpstreamCall(
         provider_name=candidate.provider_name,
         adapter=adapter,

@@ -1,0 +1,6 @@
+"""POST /api/v1/batches — buffered: Mangum adapts the API Gateway event to the app."""
+
+from hyperinfer.web import function_app, lambda_handler
+
+app = function_app("batches_create")
+handler = lambda_handler(app)

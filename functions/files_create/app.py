@@ -1,0 +1,6 @@
+"""POST /api/v1/files — buffered: Mangum adapts the API Gateway event to the app."""
+
+from hyperinfer.web import function_app, lambda_handler
+
+app = function_app("files_create")
+handler = lambda_handler(app)

@@ -1,0 +1,5 @@
+"""POST /api/v1/batches."""
+
+from hyperinfer.batches.api import create_batch as handle
+
+__all__ = ["handle"]
