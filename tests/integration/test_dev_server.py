@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 
-import boto3
 import httpx
 from hyperinfer.accounts.keys import hash_key
 from hyperinfer.api_schemas import ModelList, OpenAIError, Readiness
@@ -16,15 +15,9 @@ from tests.support import UPSTREAM_KEY
 
 
 def test_state_file_points_other_commands_at_the_same_emulator(gateway: Gateway) -> None:
-    state = json.loads((gateway.workdir / ".hyperinfer" / "dev.json").read_text())
+    state = gateway.state()
     assert state["gateway_url"] == gateway.url
-    db = boto3.client(
-        "dynamodb",
-        endpoint_url=state["aws_endpoint_url"],
-        region_name=state["aws_region"],
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
+    db = gateway.aws("dynamodb")
     items = db.scan(TableName=state["table_name"])["Items"]
     shards = [i for i in items if i["pk"]["S"] == "WS#ws_dev" and i["sk"]["S"].startswith("BAL#")]
     spent = sum(int(i["cost_micro_usd"]["N"]) for i in items if i["sk"]["S"] == "GEN")

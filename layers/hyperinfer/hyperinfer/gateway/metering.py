@@ -179,7 +179,7 @@ class Meter:
         self.attempts.append(
             Attempt(model=call.model.slug, status=status, error_code=code, latency_ms=latency)
         )
-        cost = cost_micro_usd(usage, call.model.pricing)
+        cost = cost_micro_usd(usage, call.model.pricing, batch=self.batch_id is not None)
         if cost == 0 and usage == Usage():
             return
         held = self.reservation.amount if self.reservation is not None else 0

@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from hyperinfer.accounts.pricing import cost_micro_usd, usd
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.view import View
-from hyperinfer.gateway.routed import DROPPED_HEADER, SSE_HEADERS
+from hyperinfer.gateway.routed import SSE_HEADERS, dropped_header
 from hyperinfer.gateway.transport import UpstreamCall, post_json
 from hyperinfer.ir import request as ir
 from hyperinfer.ir.events import MessageStart
@@ -229,7 +229,7 @@ async def _late_stream(
 
 
 def _headers(host: _Host, result: LoopResult) -> dict[str, str]:
-    headers = {DROPPED_HEADER: ",".join(host.dropped)} if host.dropped else {}
+    headers = dropped_header(host.dropped)
     if result.capped:
         headers[CAPPED_HEADER] = "capped"
     return headers
@@ -238,9 +238,10 @@ def _headers(host: _Host, result: LoopResult) -> dict[str, str]:
 def _view(generation: _Generation, candidate: Candidate) -> View:
     pricing = candidate.model.pricing
     tool_costs = generation.meter.tool_costs_total
+    batch = generation.meter.batch_id is not None
 
     def cost(usage: Any) -> float:
-        return usd(cost_micro_usd(usage, pricing) + tool_costs)
+        return usd(cost_micro_usd(usage, pricing, batch=batch) + tool_costs)
 
     prefix = generation.ingress.id_prefix
     return View(f"{prefix}{generation.meter.request_id}", candidate.model.slug, int(time.time()), cost)

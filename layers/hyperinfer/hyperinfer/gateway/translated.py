@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from hyperinfer.gateway.ingress import Ingress
 from hyperinfer.gateway.ir_relay import IRLeg
 from hyperinfer.gateway.relay import relay
-from hyperinfer.gateway.routed import DROPPED_HEADER, SSE_HEADERS, Routed
+from hyperinfer.gateway.routed import SSE_HEADERS, Routed, dropped_header
 from hyperinfer.gateway.runtime import runtime
 from hyperinfer.gateway.transport import UpstreamCall, open_stream, post_json
 from hyperinfer.ir.request import Request
@@ -42,7 +42,7 @@ async def through_ir(ingress: Ingress, parsed: BaseModel, ir_request: Request, r
         headers=adapter.headers(candidate.credentials),
         body=encoded.body,
     )
-    headers = {DROPPED_HEADER: ",".join(encoded.dropped)} if encoded.dropped else {}
+    headers = dropped_header(encoded.dropped)
     codec = ingress.codec
     if not stream:
         answer = adapter.decode_response(await post_json(http, call), encoded.hints)

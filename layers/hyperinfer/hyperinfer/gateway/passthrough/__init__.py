@@ -18,7 +18,7 @@ from hyperinfer.gateway.ingress import Ingress
 from hyperinfer.gateway.passthrough import chat, messages, responses
 from hyperinfer.gateway.passthrough.relay import PassthroughLeg, Rewriter
 from hyperinfer.gateway.relay import relay
-from hyperinfer.gateway.routed import DROPPED_HEADER, SSE_HEADERS, Routed
+from hyperinfer.gateway.routed import SSE_HEADERS, Routed, dropped_header
 from hyperinfer.gateway.runtime import runtime
 from hyperinfer.gateway.transport import UpstreamCall, open_stream, post_json
 from hyperinfer.ir.usage import Usage
@@ -76,7 +76,7 @@ async def passthrough(
     dropped = sorted(set(call.body) - flavour.accepted) if flavour.accepted is not None else []
     for name in dropped:
         del call.body[name]
-    headers = {DROPPED_HEADER: ",".join(dropped)} if dropped else {}
+    headers = dropped_header(dropped)
     if not stream:
         raw = await post_json(http, call)
         answer = adapter.decode_response(raw, None) if routed.hooks and routed.hooks.wants_answer else None
