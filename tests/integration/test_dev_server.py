@@ -22,8 +22,10 @@ def test_state_file_points_other_commands_at_the_same_emulator(gateway: Gateway)
     shards = [i for i in items if i["pk"]["S"] == "WS#ws_dev" and i["sk"]["S"].startswith("BAL#")]
     spent = sum(int(i["cost_micro_usd"]["N"]) for i in items if i["sk"]["S"] == "GEN")
     assert sum(int(i["balance"]["N"]) for i in shards) + spent == 100_000_000  # $100, less what tests spent
-    key = next(i for i in items if i["sk"]["S"] == "KEY")
-    assert key["pk"]["S"] == f"KEY#{hash_key(DEV_KEY)}"
+    # Other tests add keys to this table; the seeded one is the item stored under the dev key's hash.
+    keys = {i["pk"]["S"]: i for i in items if i["sk"]["S"] == "KEY"}
+    key = keys[f"KEY#{hash_key(DEV_KEY)}"]
+    assert key["workspace_id"]["S"] == "ws_dev" and key["name"]["S"] == "dev"
     # The plain key is nowhere in the table, only its hash and a short display prefix.
     assert DEV_KEY not in json.dumps(items)
     assert DEV_KEY.startswith(key["prefix"]["S"]) and len(key["prefix"]["S"]) < 12
