@@ -41,7 +41,7 @@ demo: venv
 
 ## make test: lint, type-check and run the whole suite (unit, functional, integration, infra)
 test: venv node lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
 
 lint: venv
 	$(BIN)/ruff check .

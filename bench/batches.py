@@ -11,23 +11,15 @@ requests per second; every result must have succeeded.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "layers" / "hyperinfer"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hyperinfer.local.emulator import free_port  # noqa: E402
-from hyperinfer.local.fakes.server import FakeProvider, ServerThread  # noqa: E402
-
-from tests.support import catalog_for, wait_until_healthy  # noqa: E402
+from bench.local_gateway import local_gateway
 
 KEY = "sk-hi-bench"
 MODELS = ("claude-haiku-4-5", "gpt-4.1-mini", "gpt-5.3-codex")
@@ -38,27 +30,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     n = parser.parse_args().requests
 
-    fake = FakeProvider(hostile=False)
-    upstream = ServerThread(fake.app, free_port())
-    upstream.start()
-    workdir = Path(tempfile.mkdtemp())
-    port = free_port()
-    env = {
-        **os.environ,
-        "OPENAI_API_KEY": "sk-bench-upstream",
-        "HYPERINFER_PROVIDERS_FILE": str(catalog_for(upstream.url, workdir / "providers.yaml")),
-    }
-    gateway = subprocess.Popen(
-        [sys.executable, "-m", "hyperinfer.cli", "dev", "--port", str(port), "--dev-key", KEY],
-        cwd=workdir,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(base)
-        http = httpx.Client(base_url=f"{base}/api/v1", headers={"x-api-key": KEY}, timeout=60)
+    with local_gateway(KEY) as local:
+        http = httpx.Client(base_url=f"{local.base}/api/v1", headers={"x-api-key": KEY}, timeout=60)
         requests = [
             {
                 "custom_id": f"r{i}",
@@ -88,10 +61,6 @@ def main() -> None:
         print(f"  counts          {counts}")
         if counts["succeeded"] != n:
             raise SystemExit("not every request succeeded")
-    finally:
-        gateway.terminate()
-        gateway.wait(timeout=10)
-        upstream.stop()
 
 
 if __name__ == "__main__":

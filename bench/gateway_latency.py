@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,12 +23,10 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "layers" / "hyperinfer"))
 
-from hyperinfer.local.emulator import free_port  # noqa: E402
-from hyperinfer.local.fakes.server import FakeProvider, ServerThread  # noqa: E402
+from hyperinfer.local.fakes.server import FakeProvider  # noqa: E402
 
-from tests.support import catalog_for, wait_until_healthy  # noqa: E402
+from bench.local_gateway import LocalGateway, local_gateway  # noqa: E402
 
 KEY = "sk-hi-bench"
 MESSAGES = [{"role": "user", "content": "Hello there"}]
@@ -58,86 +54,66 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     n = parser.parse_args().requests
 
-    fake = FakeProvider(hostile=False)
-    upstream = ServerThread(fake.app, free_port())
-    upstream.start()
-    workdir = Path(tempfile.mkdtemp())
-    port = free_port()
-    env = {
-        **os.environ,
-        "OPENAI_API_KEY": "sk-bench-upstream",
-        "HYPERINFER_PROVIDERS_FILE": str(catalog_for(upstream.url, workdir / "providers.yaml")),
+    with local_gateway(KEY) as local:
+        run_bench(local, n)
+
+
+def run_bench(local: LocalGateway, n: int) -> None:
+    fake, base = local.fake, local.base
+    http = httpx.Client(timeout=30)
+    targets = {
+        "direct": (f"{local.upstream}/v1/chat/completions", {"model": "gpt-4.1-mini"}, {}),
+        "gateway": (
+            f"{base}/api/v1/chat/completions",
+            {"model": "openai/gpt-4.1-mini"},
+            {"Authorization": f"Bearer {KEY}"},
+        ),
     }
-    gateway = subprocess.Popen(
-        [sys.executable, "-m", "hyperinfer.cli", "dev", "--port", str(port), "--dev-key", KEY],
-        cwd=workdir,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(base)
-        http = httpx.Client(timeout=30)
-        targets = {
-            "direct": (f"{upstream.url}/v1/chat/completions", {"model": "gpt-4.1-mini"}, {}),
-            "gateway": (
-                f"{base}/api/v1/chat/completions",
-                {"model": "openai/gpt-4.1-mini"},
-                {"Authorization": f"Bearer {KEY}"},
-            ),
-        }
 
-        def complete(name: str) -> Callable[[], None]:
-            url, model, headers = targets[name]
+    def complete(name: str) -> Callable[[], None]:
+        url, model, headers = targets[name]
 
-            def run() -> None:
-                http.post(url, json={**model, "messages": MESSAGES}, headers=headers).raise_for_status()
+        def run() -> None:
+            http.post(url, json={**model, "messages": MESSAGES}, headers=headers).raise_for_status()
 
-            return run
+        return run
 
-        def first_byte(name: str) -> Callable[[], None]:
-            url, model, headers = targets[name]
+    def first_byte(name: str) -> Callable[[], None]:
+        url, model, headers = targets[name]
 
-            def run() -> None:
-                with http.stream(
-                    "POST", url, json={**model, "messages": MESSAGES, "stream": True}, headers=headers
-                ) as response:
-                    next(response.iter_bytes())
+        def run() -> None:
+            with http.stream(
+                "POST", url, json={**model, "messages": MESSAGES, "stream": True}, headers=headers
+            ) as response:
+                next(response.iter_bytes())
 
-            return run
+        return run
 
-        for name in targets:  # warm connections, caches and the first-request imports
-            for _ in range(10):
-                complete(name)()
-        results: dict[str, list[float]] = {
-            key: [] for key in ("direct", "gateway", "direct ttfb", "gateway ttfb")
-        }
-        cpu_before = cpu_seconds(gateway.pid)
-        for _ in range(n):
-            for name in targets:
-                results[name].append(timed(complete(name)))
-                results[f"{name} ttfb"].append(timed(first_byte(name)))
-            fake.calls.clear()
-        cpu_ms = (cpu_seconds(gateway.pid) - cpu_before) * 1000 / (2 * n)
-        print(f"{n} interleaved requests per row (loopback, fake provider, {os.cpu_count()} cores)")
-        print(f"{'':<16}{'p50 ms':>10}{'p99 ms':>10}")
-        for key, values in results.items():
-            print(f"{key:<16}{percentile(values, 0.5):>10.2f}{percentile(values, 0.99):>10.2f}")
-        for kind, suffix in (("completion", ""), ("stream TTFB", " ttfb")):
-            added50 = statistics.median(results["gateway" + suffix]) - statistics.median(
-                results["direct" + suffix]
-            )
-            added99 = percentile(results["gateway" + suffix], 0.99) - percentile(
-                results["direct" + suffix], 0.99
-            )
-            print(f"added by the gateway, {kind}: p50 {added50:.2f} ms, p99 {added99:.2f} ms")
-        print(f"gateway CPU per request (completion and stream alternating): {cpu_ms:.2f} ms")
-        print_cache_hits(http, base, n, gateway.pid, fake)
-    finally:
-        gateway.terminate()
-        gateway.wait(timeout=10)
-        upstream.stop()
+    for name in targets:  # warm connections, caches and the first-request imports
+        for _ in range(10):
+            complete(name)()
+    results: dict[str, list[float]] = {
+        key: [] for key in ("direct", "gateway", "direct ttfb", "gateway ttfb")
+    }
+    cpu_before = cpu_seconds(local.pid)
+    for _ in range(n):
+        for name in targets:
+            results[name].append(timed(complete(name)))
+            results[f"{name} ttfb"].append(timed(first_byte(name)))
+        fake.calls.clear()
+    cpu_ms = (cpu_seconds(local.pid) - cpu_before) * 1000 / (2 * n)
+    print(f"{n} interleaved requests per row (loopback, fake provider, {os.cpu_count()} cores)")
+    print(f"{'':<16}{'p50 ms':>10}{'p99 ms':>10}")
+    for key, values in results.items():
+        print(f"{key:<16}{percentile(values, 0.5):>10.2f}{percentile(values, 0.99):>10.2f}")
+    for kind, suffix in (("completion", ""), ("stream TTFB", " ttfb")):
+        added50 = statistics.median(results["gateway" + suffix]) - statistics.median(
+            results["direct" + suffix]
+        )
+        added99 = percentile(results["gateway" + suffix], 0.99) - percentile(results["direct" + suffix], 0.99)
+        print(f"added by the gateway, {kind}: p50 {added50:.2f} ms, p99 {added99:.2f} ms")
+    print(f"gateway CPU per request (completion and stream alternating): {cpu_ms:.2f} ms")
+    print_cache_hits(http, base, n, local.pid, fake)
 
 
 def print_cache_hits(http: httpx.Client, base: str, n: int, pid: int, fake: FakeProvider) -> None:

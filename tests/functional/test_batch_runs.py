@@ -8,9 +8,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 import time
+from pathlib import Path
 from typing import Any
 
+import yaml
 from hyperinfer.accounts.keys import hash_key
 from hyperinfer.accounts.sweep import sweep
 from hyperinfer.batches import ids, service
@@ -114,3 +117,37 @@ def test_the_sample_event_for_a_deleted_batch_is_acknowledged_and_runs_nothing(f
     before = len(fake.calls)
     assert invoke("batch_run", TEMPLATE) == {"batchItemFailures": []}
     assert len(fake.calls) == before
+
+
+def test_a_models_batch_discount_applies_to_its_batch_requests(
+    settings: Settings, fake: FakeProvider, tmp_path: Path
+) -> None:
+    raw = yaml.safe_load(settings.providers_file.read_text())
+    model = next(m for m in raw["models"] if m["slug"] == "openai/gpt-4.1-mini")
+    model["pricing"]["batch_discount"] = "0.5"
+    catalog = tmp_path / "providers.yaml"
+    catalog.write_text(yaml.safe_dump(raw, sort_keys=False))
+    discounted = settings.model_copy(update={"providers_file": catalog})
+    rt = configure(discounted)
+    batch_id = new_batch(discounted, "half-price")
+    assert expand_and_run(batch_id, 0) == {"batchItemFailures": []}
+    record = rt.billing.generation(f"{batch_id}-0-1")
+    assert record is not None and record["status"] == "success"
+    pricing = rt.catalog.find("openai/gpt-4.1-mini").pricing  # type: ignore[union-attr]
+    full = record["tokens_prompt"] * pricing.prompt + record["tokens_completion"] * pricing.completion
+    assert record["cost_micro_usd"] == math.ceil(full / 2) and record["cost_micro_usd"] > 0
+    stored = service.store_for(discounted).result_of(next(service.store_for(discounted).requests(batch_id)))
+    assert stored["body"]["usage"]["cost"] == record["cost_micro_usd"] / 1_000_000
+
+
+def test_a_request_too_large_for_an_item_runs_from_its_chunk_file(
+    settings: Settings, fake: FakeProvider
+) -> None:
+    rt = configure(settings)
+    say = "large-request " + "x" * 400_000  # over DynamoDB's item size, under the body limit
+    batch_id = new_batch(settings, say, count=2)
+    assert expand_and_run(batch_id, 0, 1) == {"batchItemFailures": []}
+    assert calls(fake, "large-request") == 2
+    sent = [c["body"] for c in fake.calls if "large-request" in json.dumps(c["body"])]
+    assert all(body["messages"][0]["content"] == say for body in sent)
+    assert all(rt.billing.generation(f"{batch_id}-{i}-1") is not None for i in (0, 1))

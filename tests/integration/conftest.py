@@ -3,6 +3,7 @@ with its embedded moto, talking to the fake provider over HTTP."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
 import openai
 import pytest
 from hyperinfer.local.emulator import free_port
@@ -39,6 +41,22 @@ class Gateway:
     def client(self, key: str = DEV_KEY) -> openai.OpenAI:
         return openai.OpenAI(base_url=self.openai_base, api_key=key, max_retries=0, timeout=20)
 
+    def state(self) -> dict[str, Any]:
+        """.hyperinfer/dev.json: where this gateway's emulator and its table, queues and bucket are."""
+        loaded: dict[str, Any] = json.loads((self.workdir / ".hyperinfer" / "dev.json").read_text())
+        return loaded
+
+    def aws(self, service: str) -> Any:
+        """A boto3 client on this gateway's embedded emulator."""
+        state = self.state()
+        return boto3.client(
+            service,
+            endpoint_url=state["aws_endpoint_url"],
+            region_name=state["aws_region"],
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+
 
 @contextmanager
 def running_gateway(
@@ -52,7 +70,6 @@ def running_gateway(
     """`hyperinfer dev` in its own process and workdir, with its own embedded emulator; ``env`` adds
     settings, ``routes`` adds catalog routes to the default catalog."""
     catalog = catalog or catalog_for(fake.url, workdir / "providers.yaml", routes)
-    port = free_port()
     env = {
         **os.environ,
         "OPENAI_API_KEY": UPSTREAM_KEY,
@@ -65,10 +82,19 @@ def running_gateway(
         "HYPERINFER_CATALOG_DATE": CATALOG_DATE.isoformat(),
         **(env or {}),
     }
+    with dev_process([], workdir, env) as running:
+        yield running
+
+
+@contextmanager
+def dev_process(args: list[str], workdir: Path, env: dict[str, str]) -> Iterator[Gateway]:
+    """`hyperinfer dev --port <free> *args` in ``workdir`` with exactly ``env``, its output in
+    gateway.log, stopped on exit."""
+    port = free_port()
     log = workdir / "gateway.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "hyperinfer.cli", "dev", "--port", str(port)],
+            [sys.executable, "-m", "hyperinfer.cli", "dev", "--port", str(port), *args],
             cwd=workdir,
             env=env,
             stdout=out,

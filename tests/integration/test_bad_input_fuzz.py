@@ -13,11 +13,9 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 from hyperinfer.function_table import FUNCTIONS, Envelope
-from hyperinfer.local.dev import read_state
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -199,15 +197,8 @@ def test_random_json_anywhere_never_answers_a_5xx(gateway: Gateway, path: str) -
 def report_queues_drain(gateway: Gateway, within: float = 30) -> int:
     """Messages left on the report queue and its DLQ once the consumer has had ``within`` seconds;
     in-flight ones count, so a message that failed and waits for its retry is seen."""
-    state = read_state(gateway.workdir / ".hyperinfer" / "dev.json")
-    assert state is not None
-    sqs = boto3.client(
-        "sqs",
-        endpoint_url=state["aws_endpoint_url"],
-        region_name=state["aws_region"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    state = gateway.state()
+    sqs = gateway.aws("sqs")
     urls = [
         sqs.get_queue_url(QueueName=name)["QueueUrl"]
         for name in (state["report_queue_name"], f"{state['report_queue_name']}-dlq")

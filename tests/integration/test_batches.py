@@ -44,7 +44,13 @@ def anthropic_client(gateway: Gateway, key: str = DEV_KEY) -> anthropic.Anthropi
 
 
 def params(model: str, say: str = "Hello") -> Any:  # the SDK's TypedDict, built loosely
-    return {"model": model, "max_tokens": 64, "messages": [{"role": "user", "content": say}]}
+    # A fractional temperature: a batch keeps its requests' numbers exact, floats included.
+    return {
+        "model": model,
+        "max_tokens": 64,
+        "temperature": 0.7,
+        "messages": [{"role": "user", "content": say}],
+    }
 
 
 def wait_ended(client: anthropic.Anthropic, batch_id: str, timeout: float = 60) -> Any:

@@ -13,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 from hyperinfer.accounts.billing import Billing
@@ -31,21 +30,8 @@ from tests.support import wait_until_healthy
 MODEL = "openai/gpt-4.1-mini"
 
 
-def dev_state(gateway: Gateway) -> dict[str, Any]:
-    state: dict[str, Any] = json.loads((gateway.workdir / ".hyperinfer" / "dev.json").read_text())
-    return state
-
-
 def store_of(gateway: Gateway) -> AccountStore:
-    state = dev_state(gateway)
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=state["aws_endpoint_url"],
-        region_name=state["aws_region"],
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
-    return AccountStore(client, state["table_name"])
+    return AccountStore(gateway.aws("dynamodb"), gateway.state()["table_name"])
 
 
 def launch(gateway: Gateway, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -69,7 +55,7 @@ def launch(gateway: Gateway, workdir: Path) -> tuple[subprocess.Popen[bytes], st
             "--port",
             str(port),
             "--aws-endpoint",
-            dev_state(gateway)["aws_endpoint_url"],
+            gateway.state()["aws_endpoint_url"],
         ],
         cwd=workdir,
         env=env,

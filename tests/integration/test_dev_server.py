@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 
-import boto3
 import httpx
 from hyperinfer.accounts.keys import hash_key
 from hyperinfer.api_schemas import ModelList, OpenAIError, Readiness
@@ -16,21 +15,17 @@ from tests.support import UPSTREAM_KEY
 
 
 def test_state_file_points_other_commands_at_the_same_emulator(gateway: Gateway) -> None:
-    state = json.loads((gateway.workdir / ".hyperinfer" / "dev.json").read_text())
+    state = gateway.state()
     assert state["gateway_url"] == gateway.url
-    db = boto3.client(
-        "dynamodb",
-        endpoint_url=state["aws_endpoint_url"],
-        region_name=state["aws_region"],
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
+    db = gateway.aws("dynamodb")
     items = db.scan(TableName=state["table_name"])["Items"]
     shards = [i for i in items if i["pk"]["S"] == "WS#ws_dev" and i["sk"]["S"].startswith("BAL#")]
     spent = sum(int(i["cost_micro_usd"]["N"]) for i in items if i["sk"]["S"] == "GEN")
     assert sum(int(i["balance"]["N"]) for i in shards) + spent == 100_000_000  # $100, less what tests spent
-    key = next(i for i in items if i["sk"]["S"] == "KEY")
-    assert key["pk"]["S"] == f"KEY#{hash_key(DEV_KEY)}"
+    # Other tests add keys to this table; the seeded one is the item stored under the dev key's hash.
+    keys = {i["pk"]["S"]: i for i in items if i["sk"]["S"] == "KEY"}
+    key = keys[f"KEY#{hash_key(DEV_KEY)}"]
+    assert key["workspace_id"]["S"] == "ws_dev" and key["name"]["S"] == "dev"
     # The plain key is nowhere in the table, only its hash and a short display prefix.
     assert DEV_KEY not in json.dumps(items)
     assert DEV_KEY.startswith(key["prefix"]["S"]) and len(key["prefix"]["S"]) < 12

@@ -134,6 +134,20 @@ def test_a_chat_field_neither_read_nor_advisory_is_carried_where_the_target_has_
     assert ("top_k" in dropped) != (sent.get("top_k") == 5)
 
 
+@pytest.mark.parametrize("path", ["native", "translated"])
+def test_a_dropped_field_named_outside_latin_1_is_named_escaped_and_the_call_answers(
+    gateway: Gateway, fake: FakeProvider, path: str
+) -> None:
+    # Any JSON key may be a field name; a header value may not hold it raw (a 500 once, billed).
+    fake.calls.clear()
+    _, native, translated = PATHS["chat"]
+    response = _send(gateway, "chat", native if path == "native" else translated, {"Ā,b%\r\n": 1})
+    assert response.status_code == 200, response.text
+    assert response.headers["x-hyperinfer-dropped-params"] == "%C4%80%2Cb%25%0D%0A"
+    [call] = fake.calls
+    assert "Ā,b%\r\n" not in call["body"]
+
+
 def test_a_chat_thinking_object_becomes_the_target_reasoning(gateway: Gateway, fake: FakeProvider) -> None:
     fake.calls.clear()
     thinking = {"type": "enabled", "budget_tokens": 2048}

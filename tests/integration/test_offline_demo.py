@@ -16,12 +16,11 @@ import pytest
 from hyperinfer.catalog import ProviderKind, load_catalog
 from hyperinfer.gateway.adapters import PACKAGES
 from hyperinfer.lifecycle import live_models, utc_today
-from hyperinfer.local.emulator import free_port
 from hyperinfer.local.fakes.server import REPLY_WORDS
 
-from tests.integration.conftest import DEV_KEY, Gateway
+from tests.integration.conftest import DEV_KEY, Gateway, dev_process
 from tests.integration.test_real_clients import claude_code, codex
-from tests.support import REPO, wait_until_healthy
+from tests.support import REPO
 
 REPLY = " ".join(REPLY_WORDS)
 CATALOG = load_catalog(REPO / "providers.yaml")
@@ -38,24 +37,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         for name, value in os.environ.items()
         if name not in key_variables and not name.startswith("HYPERINFER_")
     }
-    port = free_port()
-    log = workdir / "gateway.log"
-    argv = ["dev", "--port", str(port), "--fake-upstream", "--providers", str(REPO / "providers.yaml")]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "hyperinfer.cli", *argv, "--dev-key", DEV_KEY],
-            cwd=workdir,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url)
-        yield Gateway(url, workdir, log)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    args = ["--fake-upstream", "--providers", str(REPO / "providers.yaml"), "--dev-key", DEV_KEY]
+    with dev_process(args, workdir, env) as running:
+        yield running
 
 
 def readme_openai_snippet() -> str:

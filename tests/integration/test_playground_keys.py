@@ -5,25 +5,21 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-import boto3
 import httpx
 import openai
 import pytest
 from hyperinfer.accounts.ddb import from_item, to_item
 from hyperinfer.accounts.keys import hash_key
 from hyperinfer.api_schemas import OpenAIError, PlaygroundKey
-from hyperinfer.local.emulator import free_port
 
-from tests.integration.conftest import DEV_KEY, INTERNAL_TOKEN, Gateway
-from tests.support import UPSTREAM_KEY, wait_until_healthy
+from tests.integration.conftest import DEV_KEY, INTERNAL_TOKEN, Gateway, dev_process
+from tests.support import UPSTREAM_KEY
 
 MODEL = "openai/gpt-4.1-mini"
 CHAT = {"model": MODEL, "messages": [{"role": "user", "content": "Hi"}]}
@@ -51,15 +47,7 @@ def error_code(response: httpx.Response) -> str:
 
 
 def table(gateway: Gateway) -> tuple[Any, str]:
-    state = json.loads((gateway.workdir / ".hyperinfer" / "dev.json").read_text())
-    db = boto3.client(
-        "dynamodb",
-        endpoint_url=state["aws_endpoint_url"],
-        region_name=state["aws_region"],
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
-    return db, str(state["table_name"])
+    return gateway.aws("dynamodb"), str(gateway.state()["table_name"])
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +55,6 @@ def second(gateway: Gateway, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     """Another `hyperinfer dev` on the first one's emulator, as two Lambda containers share a table."""
     state = json.loads((gateway.workdir / ".hyperinfer" / "dev.json").read_text())
     workdir = tmp_path_factory.mktemp("dev-second")
-    port = free_port()
     env = {
         **os.environ,
         "OPENAI_API_KEY": UPSTREAM_KEY,
@@ -75,23 +62,8 @@ def second(gateway: Gateway, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "HYPERINFER_DEV_KEY": DEV_KEY,
         "HYPERINFER_INTERNAL_TOKEN": INTERNAL_TOKEN,
     }
-    log = workdir / "gateway.log"
-    command = ["dev", "--port", str(port), "--aws-endpoint", state["aws_endpoint_url"]]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "hyperinfer.cli", *command],
-            cwd=workdir,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url)
-        yield Gateway(url, workdir, log)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with dev_process(["--aws-endpoint", state["aws_endpoint_url"]], workdir, env) as running:
+        yield running
 
 
 # -- the internal token --------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import boto3
 import httpx
 import pytest
 from hyperinfer.accounts.store import AccountStore
@@ -23,22 +22,6 @@ from tests.integration.conftest import DEV_KEY, Gateway
 from tests.unit.reports.payloads import anthropic_report, openai_report
 
 T = TypeVar("T")
-
-
-def state(gateway: Gateway) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((gateway.workdir / ".hyperinfer" / "dev.json").read_text())
-    return loaded
-
-
-def client(gateway: Gateway, service: str) -> Any:
-    found = state(gateway)
-    return boto3.client(
-        service,
-        endpoint_url=found["aws_endpoint_url"],
-        region_name=found["aws_region"],
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
 
 
 def eventually(check: Callable[[], T | None], timeout: float = 30.0) -> T:
@@ -76,7 +59,7 @@ def run_cli(gateway: Gateway, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def other_key(gateway: Gateway) -> str:
-    accounts = AccountStore(client(gateway, "dynamodb"), state(gateway)["table_name"])
+    accounts = AccountStore(gateway.aws("dynamodb"), gateway.state()["table_name"])
     accounts.create_workspace("ws_reports_other", "Another workspace")
     key, _ = accounts.create_key("ws_reports_other", "other")
     return key
@@ -208,8 +191,8 @@ def test_export_writes_the_workspace_reports_as_jsonl(gateway: Gateway, run_id: 
 
 
 def test_redrive_moves_dead_letters_back_to_be_stored(gateway: Gateway, run_id: str) -> None:
-    sqs = client(gateway, "sqs")
-    dlq = sqs.get_queue_url(QueueName=f"{state(gateway)['report_queue_name']}-dlq")["QueueUrl"]
+    sqs = gateway.aws("sqs")
+    dlq = sqs.get_queue_url(QueueName=f"{gateway.state()['report_queue_name']}-dlq")["QueueUrl"]
     parked = ReportMessage(
         report_id=run_id,
         workspace_id="ws_dev",

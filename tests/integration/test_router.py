@@ -161,6 +161,24 @@ def test_a_failing_model_falls_back_to_the_next_in_order(
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_an_attempt_failing_before_its_call_is_on_the_record(
+    gateway: Gateway, fake: FakeProvider, fmt: str
+) -> None:
+    """A model whose provider key is unset fails before any hold or upstream call; it is still one
+    of the record's attempts, charged nothing, and the next candidate serves."""
+    fallback, fallback_upstream = OTHER[fmt]
+    seen = ask(gateway, fmt, "test/unkeyed", fallbacks=[{"model": fallback}])
+    assert seen.text == REPLY and seen.model == fallback
+    assert upstream_models(fake) == [fallback_upstream]
+    record = generation(gateway, seen.id)
+    assert [(a["model"], a["status"], a["error_code"]) for a in record["attempts"]] == [
+        ("test/unkeyed", "error", "provider_auth"),
+        (fallback, "success", None),
+    ]
+    assert all(int(a["latency_ms"]) >= 0 for a in record["attempts"])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_when_every_attempt_fails_the_client_gets_the_last_error(
     gateway: Gateway, fake: FakeProvider, fmt: str
 ) -> None:

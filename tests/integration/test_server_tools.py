@@ -500,6 +500,22 @@ def test_messages_stream_keeps_hi_tool_result_blocks(gateway: Gateway, fake: Fak
     assert "Europe/Paris" in message.content[1].model_dump()["content"]
 
 
+def test_the_loop_speaks_a_compatible_servers_dialect(gateway: Gateway, fake: FakeProvider) -> None:
+    """Each model call of the loop is encoded with the provider's compat options, as a plain call is:
+    Groq's output cap goes in `max_completion_tokens`, and `metadata`, which it refuses, is left out."""
+    completion = oai(gateway).chat.completions.create(
+        model="moonshotai/kimi-k2-0905",
+        messages=[{"role": "user", "content": "Time? [[fake calls=datetime]]"}],
+        metadata={"team": "search"},
+        extra_body={"plugins": [{"id": "datetime"}]},
+    )
+    assert completion.choices[0].message.content
+    bodies = upstream_bodies(fake)
+    assert len(bodies) == 2 and all(b["model"] == "moonshotai/kimi-k2-instruct-0905" for b in bodies)
+    assert all("max_completion_tokens" in b and "max_tokens" not in b for b in bodies)
+    assert all("metadata" not in b for b in bodies)
+
+
 # ---- security: what the backends see, what the logs keep -------------------------------------------
 
 

@@ -18,11 +18,6 @@ ALLOWED = {
     "formats": {"formats", "ir", "errors"},
     "providers": {"providers", "ir", "errors", "catalog"},  # catalog: the compat options' types
 }
-# Known exceptions, each with its reason: a new one must be argued here.
-EXCEPTIONS = {
-    # SigV4's pure key derivation is shared with the lean AWS clients (hyperinfer.sigv4).
-    "providers/bedrock/sigv4.py": {"sigv4"},
-}
 
 
 def _ours(path: Path) -> set[str]:
@@ -44,7 +39,7 @@ def test_a_pure_package_imports_only_what_the_hub_rule_allows(package: str) -> N
     breaches = {}
     for path in sorted((PACKAGE / package).rglob("*.py")):
         name = str(path.relative_to(PACKAGE))
-        extra = _ours(path) - ALLOWED[package] - EXCEPTIONS.get(name, set())
+        extra = _ours(path) - ALLOWED[package]
         if extra:
             breaches[name] = sorted(extra)
     assert breaches == {}

@@ -6,6 +6,8 @@ import json
 import logging
 
 import pytest
+from hyperinfer.local.emulator import free_port
+from hyperinfer.local.fakes.server import FakeProvider, ServerThread
 from hyperinfer.observability.logs import configure_logging
 from hyperinfer.observability.redact import REDACTED, redacting_dumps, register_secret, scrub
 
@@ -58,3 +60,15 @@ def test_the_configured_logger_applies_the_guard_to_exceptions(capsys: pytest.Ca
     assert PROVIDER_KEY not in rendered and "leakedleakedleaked" not in rendered
     assert line["exception_name"] == "RuntimeError" and line["authorization"] == REDACTED
     assert logging.getLogger("hyperinfer").handlers == logging.getLogger("uvicorn").handlers
+
+
+def test_a_server_thread_started_later_leaves_uvicorns_logger_guarded() -> None:
+    # The fakes run under uvicorn in the test process (and in bench and `hyperinfer dev`); uvicorn's
+    # default logging config would put its own unguarded handler back on "uvicorn".
+    configure_logging()
+    server = ServerThread(FakeProvider().app, free_port())
+    server.start()
+    try:
+        assert logging.getLogger("uvicorn").handlers == logging.getLogger("hyperinfer").handlers
+    finally:
+        server.stop()

@@ -8,8 +8,9 @@ operation is an AttributeError, never a signed call), typed with the ``mypy-boto
 request and response TypedDicts, so mypy checks every call; failures raise ``AwsError`` with
 boto3's ``error.response["Error"]["Code"]`` shape. Callers cannot tell the two apart, and
 ``hyperinfer.aws`` can fall back to boto3 where credentials come from a profile rather than the
-environment. Requests are signed by ``hyperinfer.sigv4``. The stubs are a development dependency,
-imported only by the type checker: the layer does not ship them.
+environment. Requests are signed by ``SigV4`` below, through the project's one signer
+(``hyperinfer.providers.sigv4``). The stubs are a development dependency, imported only by the
+type checker: the layer does not ship them.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import datetime as dt
 import json
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Unpack, cast
 
 import httpx
 
-from hyperinfer.sigv4 import SigV4
+from hyperinfer.providers.sigv4 import signature_headers
 from hyperinfer.tls import client_context
 
 if TYPE_CHECKING:
@@ -147,6 +148,46 @@ def error_code_of(body: Mapping[str, Any]) -> str:
 def default_endpoint(service: Service, region: str) -> str:
     suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
     return f"https://{service.signing_name}.{region}.{suffix}"
+
+
+class SigV4(httpx.Auth):
+    """SigV4 as an httpx auth, at the clock's time, over the body as it will be sent."""
+
+    requires_request_body = True
+
+    def __init__(
+        self,
+        *,
+        access_key: str,
+        secret_key: str,
+        region: str,
+        service: str,
+        session_token: str | None = None,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.region = region
+        self.service = service
+        self.session_token = session_token
+        self._clock = clock
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers.update(
+            signature_headers(
+                request.method,
+                str(request.url),
+                request.headers,
+                request.read(),
+                access_key=self.access_key,
+                secret_key=self.secret_key,
+                session_token=self.session_token,
+                region=self.region,
+                service=self.service,
+                now=self._clock(),
+            )
+        )
+        yield request
 
 
 class JsonClient:

@@ -4,7 +4,7 @@ Same reason as ``aws_json``: boto3's import and client cost ~0.35 s of a cold st
 calls are a signed HTTP request each (a presigned POST is no request at all: a policy signed
 locally). The interface is boto3's for exactly what the reporting code uses (``get_object`` returns
 ``Body``, ``ContentLength``, ``LastModified``; failures raise ``AwsError`` with S3's error code), so
-``hyperinfer.aws`` can hand out either. Object requests are signed by ``hyperinfer.sigv4``.
+``hyperinfer.aws`` can hand out either. Object requests are signed by ``aws_json.SigV4``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from urllib.parse import quote
 
 import httpx
 
-from hyperinfer.aws_json import AwsError, Credentials, send_with_retries
-from hyperinfer.sigv4 import ALGORITHM, SigV4, signing_key
+from hyperinfer.aws_json import AwsError, Credentials, SigV4, send_with_retries
+from hyperinfer.providers.sigv4 import ALGORITHM, signing_key
 from hyperinfer.tls import client_context
 
 # S3's answers worth another attempt: botocore's standard retry set as S3 spells it.

@@ -128,6 +128,8 @@ class Pricing(_Frozen):
     cached_prompt: Price | None = None
     cache_write: Price | None = None
     cache_write_1h: Price | None = None
+    # The fraction taken off a batch request's cost (docs/batches.md); None: batches pay in full.
+    batch_discount: Annotated[Decimal, Field(ge=0, lt=1)] | None = None
 
 
 class Benchmark(_Frozen):

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from hyperinfer.errors import ErrorCode, GatewayError
-from hyperinfer.ir.accumulate import Accumulator
 from hyperinfer.ir.content import TextBlock, ThinkingBlock, ToolUseBlock
 from hyperinfer.ir.events import (
     ArgumentsDelta,
@@ -29,6 +28,8 @@ from hyperinfer.ir.response import Response
 from hyperinfer.ir.usage import Usage
 from hyperinfer.providers.anthropic import DecodeHints, StreamDecoder, decode_response
 from hyperinfer.providers.sse import SSEDecoder, SSEEvent
+
+from tests.unit.providers.streaming import accumulate, decode_in_reads
 
 TEXT_STREAM = """event: message_start
 data: {"type": "message_start", "message": {"id": "msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY", "type": "message", "role": "assistant", "content": [], "model": "claude-opus-4-6", "stop_reason": null, "stop_sequence": null, "usage": {"input_tokens": 25, "output_tokens": 1}}}
@@ -188,21 +189,11 @@ def finish(
 
 def decode_sse(raw: bytes, hints: DecodeHints | None = None, *, step: int = 1) -> list[Event]:
     """Bytes cut into ``step``-byte reads -> SSE events -> IR events, closing like the gateway does."""
-    sse, decoder = SSEDecoder(), StreamDecoder(hints)
-    events: list[Event] = []
-    for i in range(0, len(raw), step):
-        for event in sse.feed(raw[i : i + step]):
-            events += decoder.feed(event)
-    for event in sse.close():
-        events += decoder.feed(event)
-    return events + decoder.close()
+    return decode_in_reads(SSEDecoder(), StreamDecoder(hints), raw, step)
 
 
 def fold(events: list[Event]) -> Response:
-    accumulator = Accumulator()
-    for event in events:
-        accumulator.add(event)
-    return accumulator.response()
+    return accumulate(events).response()
 
 
 def assert_invariants(events: list[Event]) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from hyperinfer.errors import ErrorCode, GatewayError
-from hyperinfer.ir.accumulate import Accumulator
 from hyperinfer.ir.events import BlockStart, Event, MessageStart, TextDelta
 from hyperinfer.ir.response import Response
 from hyperinfer.providers.gemini import ADAPTER
@@ -17,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.unit.providers.gemini_cases import KEY, answer
+from tests.unit.providers.streaming import accumulate, decode_in_reads
 
 FINAL_USAGE = {
     "promptTokenCount": 30,
@@ -46,21 +46,11 @@ def wire(*chunks: dict[str, Any]) -> bytes:
 
 
 def events_byte_by_byte(raw: bytes) -> list[Event]:
-    framer, decoder = ADAPTER.framer(), ADAPTER.stream_decoder(None, (KEY,))
-    events: list[Event] = []
-    for i in range(len(raw)):
-        for sse in framer.feed(raw[i : i + 1]):
-            events += decoder.feed(sse)
-    for sse in framer.close():
-        events += decoder.feed(sse)
-    return events + decoder.close()
+    return decode_in_reads(ADAPTER.framer(), ADAPTER.stream_decoder(None, (KEY,)), raw)
 
 
 def fold(events: list[Event]) -> Response:
-    accumulator = Accumulator()
-    for event in events:
-        accumulator.add(event)
-    return accumulator.response()
+    return accumulate(events).response()
 
 
 THOUGHT_THEN_TEXT = [

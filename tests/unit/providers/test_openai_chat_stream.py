@@ -13,6 +13,8 @@ from hyperinfer.providers.openai_chat.decode import decode_response
 from hyperinfer.providers.openai_chat.stream import StreamDecoder
 from hyperinfer.providers.sse import SSEDecoder
 
+from tests.unit.providers.streaming import accumulate, decode_in_reads
+
 TOOLS = [{"type": "function", "function": {"name": "get_weather"}}]
 
 
@@ -27,20 +29,11 @@ def body(stream: bool) -> dict[str, object]:
 
 
 def decode_stream(raw: bytes) -> list[Event]:
-    sse, decoder, events = SSEDecoder(), StreamDecoder(), []
-    for i in range(len(raw)):
-        for event in sse.feed(raw[i : i + 1]):
-            events += decoder.feed(event)
-    for event in sse.close():
-        events += decoder.feed(event)
-    return events + decoder.close()
+    return decode_in_reads(SSEDecoder(), StreamDecoder(), raw)
 
 
 def fold(events: list[Event]) -> Accumulator:
-    acc = Accumulator()
-    for event in events:
-        acc.add(event)
-    return acc
+    return accumulate(events)
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,8 @@ from hyperinfer.local.fakes.server import THINKING
 from hyperinfer.providers.openai_compatible import ADAPTER
 from hyperinfer.providers.sse import SSEDecoder
 
+from tests.unit.providers.streaming import accumulate, decode_in_reads
+
 DEEPSEEK = CompatOptions(cached_tokens_field="prompt_cache_hit_tokens")
 GROQ = CompatOptions(reasoning_field="reasoning")
 FLAVOURS = {"deepseek": DEEPSEEK, "groq": GROQ}
@@ -35,20 +37,11 @@ def body(stream: bool) -> dict[str, Any]:
 
 
 def decode_stream(raw: bytes, options: CompatOptions) -> list[Event]:
-    sse, decoder, events = ADAPTER.framer(), ADAPTER.stream_decoder(options, ()), []
-    for i in range(len(raw)):
-        for event in sse.feed(raw[i : i + 1]):
-            events += decoder.feed(event)
-    for event in sse.close():
-        events += decoder.feed(event)
-    return events + decoder.close()
+    return decode_in_reads(ADAPTER.framer(), ADAPTER.stream_decoder(options, ()), raw)
 
 
 def fold(events: list[Event]) -> Accumulator:
-    acc = Accumulator()
-    for event in events:
-        acc.add(event)
-    return acc
+    return accumulate(events)
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)

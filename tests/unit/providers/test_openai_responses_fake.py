@@ -22,6 +22,8 @@ from hyperinfer.providers import openai_responses
 from hyperinfer.providers.sse import SSEDecoder
 from hyperinfer.providers.target import Target
 
+from tests.unit.providers.streaming import accumulate
+
 KEY = "sk-upstream-test-key-0123456789abcdef"
 # What the real API returns beside the output (OpenAI's documented response object).
 TOP_LEVEL = (
@@ -74,10 +76,7 @@ def stream_events(fake: FakeProvider, body: dict[str, Any]) -> tuple[list[dict[s
 
 
 def fold(events: list[Event]) -> Accumulator:
-    acc = Accumulator()
-    for event in events:
-        acc.add(event)
-    return acc
+    return accumulate(events)
 
 
 def test_a_plain_answer_is_a_complete_response_object(fake: FakeProvider) -> None:

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from hyperinfer.errors import ErrorCode, GatewayError
-from hyperinfer.ir.accumulate import Accumulator
 from hyperinfer.ir.content import TextBlock, ThinkingBlock, ToolUseBlock
 from hyperinfer.ir.events import BlockStart, BlockStop, Event, Finish, MessageStart, UsageUpdate
 from hyperinfer.ir.response import Response
@@ -20,6 +19,8 @@ from hyperinfer.local.fakes.openai_responses import Answer
 from hyperinfer.local.fakes.server import TOOL_ARGUMENTS
 from hyperinfer.providers.openai_responses import StreamDecoder, decode_response
 from hyperinfer.providers.sse import SSEDecoder
+
+from tests.unit.providers.streaming import accumulate, decode_in_reads
 
 USAGE = {
     "input_tokens": 4006,
@@ -123,20 +124,11 @@ def two_calls() -> list[tuple[str, dict[str, Any]]]:
 
 
 def decode_stream(raw: bytes) -> list[Event]:
-    sse, decoder, events = SSEDecoder(), StreamDecoder(), []
-    for i in range(len(raw)):
-        for event in sse.feed(raw[i : i + 1]):
-            events += decoder.feed(event)
-    for event in sse.close():
-        events += decoder.feed(event)
-    return events + decoder.close()
+    return decode_in_reads(SSEDecoder(), StreamDecoder(), raw)
 
 
 def fold(events: list[Event]) -> Response:
-    acc = Accumulator()
-    for event in events:
-        acc.add(event)
-    return acc.response()
+    return accumulate(events).response()
 
 
 def assert_invariants(events: list[Event]) -> None:

@@ -11,11 +11,11 @@ from hyperinfer.ir.usage import Usage
 MICRO_USD_PER_USD = 1_000_000
 
 
-def cost_micro_usd(usage: Usage, pricing: Pricing) -> int:
+def cost_micro_usd(usage: Usage, pricing: Pricing, *, batch: bool = False) -> int:
     """Catalog prices are USD per 1M tokens, i.e. micro-USD per token, so no scaling is needed.
 
     A cache price the catalog leaves out falls back to the prompt price: never cheaper than the
-    provider could charge us.
+    provider could charge us. A batch request gets the model's ``batch_discount``, if it has one.
     """
     cached = pricing.cached_prompt if pricing.cached_prompt is not None else pricing.prompt
     write_5m = pricing.cache_write if pricing.cache_write is not None else pricing.prompt
@@ -27,6 +27,8 @@ def cost_micro_usd(usage: Usage, pricing: Pricing) -> int:
         + usage.cache_write_1h_tokens * write_1h
         + usage.output_tokens * pricing.completion
     )
+    if batch and pricing.batch_discount is not None:
+        exact *= 1 - pricing.batch_discount
     return math.ceil(exact)
 
 

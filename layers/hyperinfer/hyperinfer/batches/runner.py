@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from hyperinfer.batches.render import anthropic_result, openai_result_line
 from hyperinfer.batches.requests import BatchRequest
-from hyperinfer.batches.store import CHUNK, BatchStore, Outcome, chunk_object
+from hyperinfer.batches.store import CHUNK, ITEM_BODY_LIMIT, BatchStore, Outcome, chunk_object
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -77,9 +77,17 @@ def expand(store: BatchStore, message: BatchMessage, send: Callable[[list[BatchM
     rows = []
     for offset, line in enumerate(data.splitlines()):
         request = json.loads(line)
-        rows.append(
-            {"index": message.chunk * CHUNK + offset, "workspace_id": message.workspace_id, **request}
-        )
+        # The body is kept as its JSON text (DynamoDB numbers would refuse a temperature of 0.7);
+        # one too large for an item stays in its chunk file, found again by its line.
+        body = line.decode() if len(line) <= ITEM_BODY_LIMIT else None
+        rows.append({
+            "index": message.chunk * CHUNK + offset,
+            "workspace_id": message.workspace_id,
+            "custom_id": request["custom_id"],
+            "ingress": request["ingress"],
+            "body_json": body,
+            "chunk": message.chunk,
+        })  # fmt: skip
     store.put_requests(message.batch_id, message.workspace_id, rows, int(batch["retain_until"]))
     ws, batch_id = message.workspace_id, message.batch_id
     send([BatchMessage(kind="run", workspace_id=ws, batch_id=batch_id, index=row["index"]) for row in rows])
@@ -101,7 +109,7 @@ async def run(store: BatchStore, message: BatchMessage, limits: Limits, execute:
         batch = await run_in_threadpool(store.get, ws, batch_id)
         if batch is None:
             return
-        request = BatchRequest(claimed["custom_id"], claimed["ingress"], claimed["body"])
+        request = await run_in_threadpool(_request_of, store, ws, batch_id, claimed)
 
         def finish_items(outcome: Outcome, result: dict[str, Any]) -> list[TransactWriteItemTypeDef]:
             stored = store.stored_result(ws, batch_id, index, result)
@@ -117,6 +125,14 @@ async def run(store: BatchStore, message: BatchMessage, limits: Limits, execute:
     finally:
         await run_in_threadpool(store.release_slot, ws, slot)
     await finish(store, ws, batch_id)
+
+
+def _request_of(store: BatchStore, workspace_id: str, batch_id: str, claimed: dict[str, Any]) -> BatchRequest:
+    line = claimed.get("body_json")
+    if line is None:  # too large for its item: read from the chunk file it came in
+        lines = store.get_object(chunk_object(workspace_id, batch_id, int(claimed["chunk"]))).splitlines()
+        line = lines[int(claimed["index"]) - int(claimed["chunk"]) * CHUNK].decode()
+    return BatchRequest(claimed["custom_id"], claimed["ingress"], json.loads(line)["body"])
 
 
 async def _ended_without_call(store: BatchStore, message: BatchMessage) -> bool:

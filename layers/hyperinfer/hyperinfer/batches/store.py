@@ -251,8 +251,11 @@ class BatchStore:
         return True
 
     def requests(self, batch_id: str) -> Iterator[dict[str, Any]]:
+        """Every request of the batch, read consistently: the results file is written right after
+        the last outcome."""
         query: dict[str, Any] = {
             "TableName": self.table,
+            "ConsistentRead": True,
             "KeyConditionExpression": "pk = :pk",
             "ExpressionAttributeValues": to_item({":pk": f"BREQ#{batch_id}"}),
         }

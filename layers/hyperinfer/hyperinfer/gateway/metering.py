@@ -5,7 +5,8 @@ turns); the ``Meter`` follows them in order:
 
 - ``reserve(model, ...)`` before each call holds its worst case. After a failed call the hold is
   reused when it covers the next call, else released and taken again for the next model.
-- ``call_succeeded(usage)`` / ``call_failed(code, usage)`` end a call. A call's cost is settled
+- ``call_succeeded(usage)`` / ``call_failed(code, usage)`` end a call (the router's
+  ``attempt_failed`` also lists an attempt that failed before its hold). A call's cost is settled
   against the hold it ran under and is bounded by it; the part a provider billed beyond the hold
   is recorded as unbilled, never charged (the balance never goes below zero).
 - ``finish()`` writes the one generation record: ``model`` is the model that served, the cost is
@@ -171,6 +172,16 @@ class Meter:
         bills us for that, so the request pays it."""
         await self._end_call(usage or Usage(), "error", code.value, estimated=estimated)
 
+    async def attempt_failed(self, model: str, code: ErrorCode, latency_ms: int) -> None:
+        """The router's failed attempt: it ends the open call, or, when it failed before its hold (a
+        fallback whose provider key is unset), it is listed in ``attempts`` as it is, charged nothing."""
+        if self._call is not None:
+            await self.call_failed(code)
+        elif not self.done:
+            self.attempts.append(
+                Attempt(model=model, status="error", error_code=code.value, latency_ms=latency_ms)
+            )
+
     async def _end_call(self, usage: Usage, status: CallStatus, code: str | None, *, estimated: bool) -> None:
         call, self._call = self._call, None
         if call is None or self.done:
@@ -179,7 +190,7 @@ class Meter:
         self.attempts.append(
             Attempt(model=call.model.slug, status=status, error_code=code, latency_ms=latency)
         )
-        cost = cost_micro_usd(usage, call.model.pricing)
+        cost = cost_micro_usd(usage, call.model.pricing, batch=self.batch_id is not None)
         if cost == 0 and usage == Usage():
             return
         held = self.reservation.amount if self.reservation is not None else 0

@@ -46,9 +46,9 @@ if TYPE_CHECKING:
     from hyperinfer.tools.activation import Activation
 
 
-def view_for(ingress: Ingress, request_id: str, model: Model) -> View:
+def view_for(ingress: Ingress, request_id: str, model: Model, *, batch: bool = False) -> View:
     def cost(usage: Usage) -> float:
-        return usd(cost_micro_usd(usage, model.pricing))
+        return usd(cost_micro_usd(usage, model.pricing, batch=batch))
 
     return View(f"{ingress.id_prefix}{request_id}", model.slug, int(time.time()), cost)
 
@@ -164,7 +164,7 @@ class GenerationRequest:
         await self.spend_key()
         settings = self.rt.settings
         http = client(settings.upstream_connect_timeout, settings.upstream_read_timeout)
-        view = view_for(ingress, meter.request_id, candidate.model)
+        view = view_for(ingress, meter.request_id, candidate.model, batch=meter.batch_id is not None)
         routed = Routed(candidate, view, meter, http, self.stream, hooks)
         if ir_request is None:
             from hyperinfer.gateway.passthrough import passthrough

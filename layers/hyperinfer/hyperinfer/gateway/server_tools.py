@@ -19,14 +19,13 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from hyperinfer.accounts.pricing import cost_micro_usd, usd
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.view import View
-from hyperinfer.gateway.routed import DROPPED_HEADER, SSE_HEADERS
-from hyperinfer.gateway.transport import UpstreamCall, post_json
+from hyperinfer.gateway.routed import SSE_HEADERS, dropped_header, target_for, upstream_call
+from hyperinfer.gateway.transport import post_json
 from hyperinfer.ir import request as ir
 from hyperinfer.ir.events import MessageStart
 from hyperinfer.ir.replay import block_events
 from hyperinfer.ir.response import Response as IRResponse
 from hyperinfer.ir.server_tools import ServerToolRun
-from hyperinfer.providers.target import Target
 from hyperinfer.tools.activation import Activation
 from hyperinfer.tools.config import micro_usd
 from hyperinfer.tools.loop import LoopResult, run_loop
@@ -115,25 +114,12 @@ class _Host:
 
     async def call_model(self, request: ir.Request) -> IRResponse:
         candidate = self.candidate
-        model, adapter = candidate.model, candidate.adapter
+        adapter = candidate.adapter
         if not self.generation.client_cap:
             request = request.model_copy(update={"max_output_tokens": self.cap})
-        target = Target(
-            upstream_model=model.upstream_model,
-            max_output_tokens=model.max_output_tokens,
-            stream=False,
-            reasoning="reasoning" in model.features,
-        )
-        encoded = adapter.encode_request(request, target)
+        encoded = adapter.encode_request(request, target_for(candidate, False))
         self.dropped = tuple(encoded.dropped)
-        call = UpstreamCall(
-            provider_name=candidate.provider_name,
-            adapter=adapter,
-            credentials=candidate.credentials,
-            url=adapter.url(candidate.provider.base, model.upstream_model, False),
-            headers=adapter.headers(candidate.credentials),
-            body=encoded.body,
-        )
+        call = upstream_call(candidate, encoded.body, False)
         answer = adapter.decode_response(await post_json(self.http, call), encoded.hints)
         await self.generation.meter.call_succeeded(answer.usage)
         self.grown += answer.usage.output_tokens
@@ -229,7 +215,7 @@ async def _late_stream(
 
 
 def _headers(host: _Host, result: LoopResult) -> dict[str, str]:
-    headers = {DROPPED_HEADER: ",".join(host.dropped)} if host.dropped else {}
+    headers = dropped_header(host.dropped)
     if result.capped:
         headers[CAPPED_HEADER] = "capped"
     return headers
@@ -238,9 +224,10 @@ def _headers(host: _Host, result: LoopResult) -> dict[str, str]:
 def _view(generation: _Generation, candidate: Candidate) -> View:
     pricing = candidate.model.pricing
     tool_costs = generation.meter.tool_costs_total
+    batch = generation.meter.batch_id is not None
 
     def cost(usage: Any) -> float:
-        return usd(cost_micro_usd(usage, pricing) + tool_costs)
+        return usd(cost_micro_usd(usage, pricing, batch=batch) + tool_costs)
 
     prefix = generation.ingress.id_prefix
     return View(f"{prefix}{generation.meter.request_id}", candidate.model.slug, int(time.time()), cost)

@@ -9,11 +9,10 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from hyperinfer.gateway.ingress import Ingress
 from hyperinfer.gateway.ir_relay import IRLeg
 from hyperinfer.gateway.relay import relay
-from hyperinfer.gateway.routed import DROPPED_HEADER, SSE_HEADERS, Routed
+from hyperinfer.gateway.routed import SSE_HEADERS, Routed, dropped_header, target_for, upstream_call
 from hyperinfer.gateway.runtime import runtime
-from hyperinfer.gateway.transport import UpstreamCall, open_stream, post_json
+from hyperinfer.gateway.transport import open_stream, post_json
 from hyperinfer.ir.request import Request
-from hyperinfer.providers.target import Target
 
 
 async def through_ir(ingress: Ingress, parsed: BaseModel, ir_request: Request, routed: Routed) -> Response:
@@ -24,25 +23,10 @@ async def through_ir(ingress: Ingress, parsed: BaseModel, ir_request: Request, r
         routed.http,
         routed.stream,
     )
-    model, adapter = candidate.model, candidate.adapter
-    target = Target(
-        upstream_model=model.upstream_model,
-        max_output_tokens=model.max_output_tokens,
-        stream=stream,
-        reasoning="reasoning" in model.features,
-        compat=candidate.provider.compat,  # openai_compatible: the server's differences, as data
-        thinking_levels=model.thinking_levels,
-    )
-    encoded = adapter.encode_request(ir_request, target)
-    call = UpstreamCall(
-        provider_name=candidate.provider_name,
-        adapter=adapter,
-        credentials=candidate.credentials,
-        url=adapter.url(candidate.provider.base, model.upstream_model, stream),
-        headers=adapter.headers(candidate.credentials),
-        body=encoded.body,
-    )
-    headers = {DROPPED_HEADER: ",".join(encoded.dropped)} if encoded.dropped else {}
+    adapter = candidate.adapter
+    encoded = adapter.encode_request(ir_request, target_for(candidate, stream))
+    call = upstream_call(candidate, encoded.body, stream)
+    headers = dropped_header(encoded.dropped)
     codec = ingress.codec
     if not stream:
         answer = adapter.decode_response(await post_json(http, call), encoded.hints)

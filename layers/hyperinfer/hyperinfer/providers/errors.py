@@ -43,6 +43,22 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     return _SECRET_SHAPES.sub(REDACTED, text)
 
 
+def stream_broken(provider: str, why: str) -> GatewayError:
+    """A stream that cannot be read on (unreadable, out of order, cut short): the provider failed."""
+    return GatewayError(ErrorCode.PROVIDER_UNAVAILABLE, f"Upstream provider {provider!r} {why}.")
+
+
+def stream_object(provider: str, data: str) -> dict[str, Any]:
+    """A stream event's data, which must be one JSON object."""
+    try:
+        payload = json.loads(data)
+    except ValueError as error:
+        raise stream_broken(provider, "sent an unreadable stream event") from error
+    if not isinstance(payload, dict):
+        raise stream_broken(provider, "sent an unreadable stream event")
+    return payload
+
+
 def error_message(body: bytes) -> tuple[str, str]:
     """The (message, type-or-code) an upstream error body carries, in either vendor's envelope."""
     try:

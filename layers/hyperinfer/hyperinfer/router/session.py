@@ -141,7 +141,7 @@ class RouterSession:
         if outcome.status == "error" and outcome.error_code is not None:
             from hyperinfer.errors import ErrorCode
 
-            await self.meter.call_failed(ErrorCode(outcome.error_code))
+            await self.meter.attempt_failed(outcome.model, ErrorCode(outcome.error_code), outcome.latency_ms)
 
     def _cache_key(self, requested: str, routing: Routing) -> str:
         found = self.rt.catalog.find(requested)

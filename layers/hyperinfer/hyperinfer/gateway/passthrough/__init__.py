@@ -18,7 +18,7 @@ from hyperinfer.gateway.ingress import Ingress
 from hyperinfer.gateway.passthrough import chat, messages, responses
 from hyperinfer.gateway.passthrough.relay import PassthroughLeg, Rewriter
 from hyperinfer.gateway.relay import relay
-from hyperinfer.gateway.routed import DROPPED_HEADER, SSE_HEADERS, Routed
+from hyperinfer.gateway.routed import SSE_HEADERS, Routed, dropped_header, upstream_call
 from hyperinfer.gateway.runtime import runtime
 from hyperinfer.gateway.transport import UpstreamCall, open_stream, post_json
 from hyperinfer.ir.usage import Usage
@@ -62,21 +62,13 @@ async def passthrough(
     )
     model, adapter = candidate.model, candidate.adapter
     settings = runtime().settings
-    headers = adapter.headers(candidate.credentials)
-    headers.update({name: client_headers[name] for name in FORWARDED_HEADERS if name in client_headers})
-    call = UpstreamCall(
-        provider_name=candidate.provider_name,
-        adapter=adapter,
-        credentials=candidate.credentials,
-        url=adapter.url(candidate.provider.base, model.upstream_model, stream),
-        headers=headers,
-        body=upstream_body(ingress, payload, model, stream),
-    )
+    forwarded = {name: client_headers[name] for name in FORWARDED_HEADERS if name in client_headers}
+    call = upstream_call(candidate, upstream_body(ingress, payload, model, stream), stream, forwarded)
     flavour = FLAVOURS[ingress.name]
     dropped = sorted(set(call.body) - flavour.accepted) if flavour.accepted is not None else []
     for name in dropped:
         del call.body[name]
-    headers = {DROPPED_HEADER: ",".join(dropped)} if dropped else {}
+    headers = dropped_header(dropped)
     if not stream:
         raw = await post_json(http, call)
         answer = adapter.decode_response(raw, None) if routed.hooks and routed.hooks.wants_answer else None

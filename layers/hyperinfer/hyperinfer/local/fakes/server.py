@@ -296,7 +296,11 @@ class ServerThread:
         import uvicorn
 
         self.port = port
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        # log_config=None: a server in a thread does not own the process's logging; uvicorn's
+        # default config would take back the "uvicorn" logger configure_logging gave the guard.
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", access_log=False, log_config=None
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 

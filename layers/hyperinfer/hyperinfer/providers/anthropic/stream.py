@@ -12,11 +12,9 @@ stay 0, 1, 2 ... in output order. Usage and Finish wait for ``message_stop``: a 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
-from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.ir.content import RedactedThinkingBlock, TextBlock, ThinkingBlock, ToolUseBlock
 from hyperinfer.ir.events import (
     ArgumentsDelta,
@@ -33,23 +31,10 @@ from hyperinfer.ir.events import (
 from hyperinfer.providers.anthropic.decode import final_stop, usage_from_anthropic
 from hyperinfer.providers.anthropic.errors import PROVIDER, stream_error
 from hyperinfer.providers.anthropic.hints import DecodeHints
+from hyperinfer.providers.errors import stream_broken, stream_object
 from hyperinfer.providers.sse import SSEEvent
 
 _StartBlock = TextBlock | ThinkingBlock | RedactedThinkingBlock | ToolUseBlock
-
-
-def _broken(why: str) -> GatewayError:
-    return GatewayError(ErrorCode.PROVIDER_UNAVAILABLE, f"Upstream provider {PROVIDER!r} {why}.")
-
-
-def _parse(event: SSEEvent) -> dict[str, Any]:
-    try:
-        payload = json.loads(event.data)
-    except ValueError as error:
-        raise _broken("sent an unreadable stream event") from error
-    if not isinstance(payload, dict):
-        raise _broken("sent an unreadable stream event")
-    return payload
 
 
 class StreamDecoder:
@@ -68,7 +53,7 @@ class StreamDecoder:
     def feed(self, event: SSEEvent) -> list[Event]:
         if self._finished or not event.data.strip():
             return []
-        payload = _parse(event)
+        payload = stream_object(PROVIDER, event.data)
         kind = payload.get("type") or event.event
         if kind == "error":
             raise stream_error(payload, self._secrets)
@@ -77,7 +62,7 @@ class StreamDecoder:
         if kind == "ping":
             return []
         if not self._started:
-            raise _broken(f"sent {kind!r} before message_start")
+            raise stream_broken(PROVIDER, f"sent {kind!r} before message_start")
         match kind:
             case "content_block_start":
                 return self._block_start(payload)
@@ -93,12 +78,12 @@ class StreamDecoder:
 
     def close(self) -> list[Event]:
         if not self._finished:
-            raise _broken("stream ended before the message finished")
+            raise stream_broken(PROVIDER, "stream ended before the message finished")
         return []
 
     def _message_start(self, message: dict[str, Any]) -> list[Event]:
         if self._started:
-            raise _broken("sent message_start twice")
+            raise stream_broken(PROVIDER, "sent message_start twice")
         self._started = True
         self._usage = dict(message.get("usage") or {})
         return [

@@ -15,20 +15,15 @@ How the emulation meets the client's own tool choice:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from hyperinfer.ir.request import OutputFormat, Request, Tool, ToolChoice
+from hyperinfer.ir.request import Request, Tool, ToolChoice
 from hyperinfer.providers.anthropic.content import invalid, with_cache
+from hyperinfer.providers.output_tool import output_tool
 
 Json = dict[str, Any]
 
-DEFAULT_OUTPUT_TOOL = "json_output"
-OUTPUT_TOOL_DESCRIPTION = (
-    "Give your final answer by calling this tool: its input is the answer, as JSON matching the schema."
-)
-_TOOL_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")  # Anthropic's rule for tool names
 _CHOICE = {"auto": "auto", "none": "none", "required": "any", "tool": "tool"}
 
 
@@ -56,16 +51,16 @@ def encode_tools(request: Request, dropped: list[str]) -> ToolPlan:
         return plan
     if fmt.strict:
         dropped.append("output_format.strict")  # a tool input follows its schema, unenforced
-    output = _output_tool(fmt, names)
-    plan.tools.append(output)
-    plan.structured_tool = output["name"]
+    output = output_tool(fmt, names, "Anthropic")
+    plan.tools.append({"name": output.name, "description": output.description, "input_schema": output.schema})
+    plan.structured_tool = output.name
     if names and mode == "auto":
         plan.tool_choice = {"type": "any"}
         if choice is not None and choice.parallel is False:
             plan.tool_choice["disable_parallel_tool_use"] = True
     else:
         # One answer, so one call.
-        plan.tool_choice = {"type": "tool", "name": output["name"], "disable_parallel_tool_use": True}
+        plan.tool_choice = {"type": "tool", "name": output.name, "disable_parallel_tool_use": True}
     return plan
 
 
@@ -94,26 +89,3 @@ def _choice(choice: ToolChoice | None, names: set[str]) -> Json | None:
     if choice.parallel is False and choice.mode != "none":
         out["disable_parallel_tool_use"] = True
     return out
-
-
-def _output_tool(fmt: OutputFormat, names: set[str]) -> Json:
-    name = fmt.name if fmt.name and _TOOL_NAME.fullmatch(fmt.name) else DEFAULT_OUTPUT_TOOL
-    if name in names:
-        raise invalid(
-            "output_format.name",
-            f"{name!r} is also the name of a tool; Anthropic emulates the output format with a tool "
-            "of that name",
-        )
-    if fmt.kind == "json_object":
-        schema: Json = {"type": "object"}
-    else:
-        schema = dict(fmt.schema_ or {"type": "object"})
-        if schema.setdefault("type", "object") != "object":
-            raise invalid(
-                "output_format.schema",
-                "Anthropic emulates JSON output with a tool input, which must be an object schema",
-            )
-    description = (
-        f"{OUTPUT_TOOL_DESCRIPTION} {fmt.description}" if fmt.description else OUTPUT_TOOL_DESCRIPTION
-    )
-    return {"name": name, "description": description, "input_schema": schema}

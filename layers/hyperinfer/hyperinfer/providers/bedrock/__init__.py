@@ -1,10 +1,11 @@
 """AWS Bedrock Runtime's Converse API (``POST {base}/model/{modelId}/converse`` and
 ``/converse-stream``), SigV4-signed for service ``bedrock``. Pure: translation in ``content``,
 ``tools``, ``model_fields``, ``encode``, ``decode`` and ``stream``; the binary stream framing in
-``eventstream``; signing in ``sigv4``; refusals in ``errors``."""
+``eventstream``; refusals in ``errors``; signed by the one SigV4 signer, ``providers.sigv4``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +18,7 @@ from hyperinfer.providers.contract import Credentials, Framer, OutgoingRequest
 from hyperinfer.providers.target import Target
 
 DEFAULT_BASE = "https://bedrock-runtime.{region}.amazonaws.com"
+SERVICE = "bedrock"  # SigV4's service name for Bedrock Runtime
 
 
 def default_base(region: str) -> str:
@@ -41,9 +43,25 @@ class BedrockAdapter:
         return {"content-type": "application/json"}
 
     def sign(self, request: OutgoingRequest, credentials: Credentials, now: float) -> OutgoingRequest:
-        from hyperinfer.providers.bedrock.sigv4 import sign
+        """``request`` with ``host``, ``x-amz-date``, the session token and ``authorization`` added."""
+        from hyperinfer.providers.sigv4 import host_header, signature_headers
 
-        return sign(request, credentials, now)
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        headers.pop("authorization", None)
+        headers["host"] = host_header(request.url)
+        headers |= signature_headers(
+            request.method,
+            request.url,
+            headers,
+            request.body,
+            access_key=credentials.aws_access_key_id,
+            secret_key=credentials.aws_secret_access_key,
+            session_token=credentials.aws_session_token,
+            region=credentials.region,
+            service=SERVICE,
+            now=dt.datetime.fromtimestamp(now, dt.UTC),
+        )
+        return OutgoingRequest(request.method, request.url, headers, request.body, request.extra)
 
     def framer(self) -> Framer:
         from hyperinfer.providers.bedrock.eventstream import EventStreamFramer

@@ -12,11 +12,9 @@ indexes are renumbered so IR indexes count 0, 1, 2 ... in output order; Usage an
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
-from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.ir.content import RedactedThinkingBlock, TextBlock, ThinkingBlock, ToolUseBlock
 from hyperinfer.ir.events import (
     ArgumentsDelta,
@@ -34,11 +32,8 @@ from hyperinfer.providers.bedrock.decode import stop_reason, stop_sequence, usag
 from hyperinfer.providers.bedrock.errors import PROVIDER, stream_error
 from hyperinfer.providers.bedrock.eventstream import EXCEPTION_PREFIX
 from hyperinfer.providers.bedrock.hints import DecodeHints
+from hyperinfer.providers.errors import stream_broken, stream_object
 from hyperinfer.providers.sse import SSEEvent
-
-
-def _broken(why: str) -> GatewayError:
-    return GatewayError(ErrorCode.PROVIDER_UNAVAILABLE, f"Upstream provider {PROVIDER!r} {why}.")
 
 
 class StreamDecoder:
@@ -59,14 +54,14 @@ class StreamDecoder:
             raise stream_error(PROVIDER, name.removeprefix(EXCEPTION_PREFIX), event.data, self._secrets)
         if self._finished:
             return []
-        payload = _parse(event)
+        payload = stream_object(PROVIDER, event.data) if event.data.strip() else {}
         if name == "messageStart":
             if self._started:
-                raise _broken("sent messageStart twice")
+                raise stream_broken(PROVIDER, "sent messageStart twice")
             self._started = True
             return [MessageStart(id="", model="")]
         if not self._started:
-            raise _broken(f"sent {name!r} before messageStart")
+            raise stream_broken(PROVIDER, f"sent {name!r} before messageStart")
         match name:
             case "contentBlockStart":
                 return self._start(payload)
@@ -84,7 +79,7 @@ class StreamDecoder:
 
     def close(self) -> list[Event]:
         if not self._finished:
-            raise _broken("stream ended before the message finished")
+            raise stream_broken(PROVIDER, "stream ended before the message finished")
         return []
 
     def _start(self, payload: dict[str, Any]) -> list[Event]:
@@ -160,7 +155,7 @@ class StreamDecoder:
 
     def _metadata(self, payload: dict[str, Any]) -> list[Event]:
         if self._stop is None:
-            raise _broken("sent metadata before messageStop")
+            raise stream_broken(PROVIDER, "sent metadata before messageStop")
         events = self._close_open()
         self._finished = True
         stop = stop_reason(self._stop, real_tool_called=self._real_tool_called)
@@ -176,13 +171,3 @@ class StreamDecoder:
         index = self._open[1]
         self._open = None
         return [BlockStop(index=index)]
-
-
-def _parse(event: SSEEvent) -> dict[str, Any]:
-    try:
-        payload = json.loads(event.data) if event.data.strip() else {}
-    except ValueError as error:
-        raise _broken("sent an unreadable stream event") from error
-    if not isinstance(payload, dict):
-        raise _broken("sent an unreadable stream event")
-    return payload

@@ -11,20 +11,14 @@ out means the same; with them, Converse requires ``toolConfig``, so "none" is re
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from hyperinfer.ir.request import OutputFormat, Request, Tool, ToolChoice
+from hyperinfer.ir.request import Request, Tool, ToolChoice
 from hyperinfer.providers.bedrock.content import cache_point, invalid
+from hyperinfer.providers.output_tool import TOOL_NAME, output_tool
 
 Json = dict[str, Any]
-
-DEFAULT_OUTPUT_TOOL = "json_output"
-OUTPUT_TOOL_DESCRIPTION = (
-    "Give your final answer by calling this tool: its input is the answer, as JSON matching the schema."
-)
-_TOOL_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")  # Converse's ToolName
 
 
 @dataclass(slots=True)
@@ -69,15 +63,16 @@ def encode_tools(request: Request, dropped: list[str], history_has_tools: bool) 
         return plan
     if fmt.strict:
         dropped.append("output_format.strict")
-    output = _output_tool(fmt, names)
-    plan.tools.append({"toolSpec": output})
-    plan.structured_tool = output["name"]
-    plan.tool_choice = {"any": {}} if names and mode == "auto" else {"tool": {"name": output["name"]}}
+    output = output_tool(fmt, names, "Bedrock")
+    spec = {"name": output.name, "description": output.description, "inputSchema": {"json": output.schema}}
+    plan.tools.append({"toolSpec": spec})
+    plan.structured_tool = output.name
+    plan.tool_choice = {"any": {}} if names and mode == "auto" else {"tool": {"name": output.name}}
     return plan
 
 
 def _tool(tool: Tool, path: str) -> list[Json]:
-    if not _TOOL_NAME.fullmatch(tool.name):
+    if not TOOL_NAME.fullmatch(tool.name):
         raise invalid(f"{path}.name", "Bedrock tool names are 1 to 64 letters, digits, '_' or '-'")
     spec: Json = {"name": tool.name, "inputSchema": {"json": tool.parameters}}
     if tool.description:
@@ -105,26 +100,3 @@ def _choice(choice: ToolChoice | None, names: set[str]) -> Json | None:
                 raise invalid("tool_choice", f"no tool named {choice.name!r} in tools")
             return {"tool": {"name": choice.name}}
     return {"auto": {}}
-
-
-def _output_tool(fmt: OutputFormat, names: set[str]) -> Json:
-    name = fmt.name if fmt.name and _TOOL_NAME.fullmatch(fmt.name) else DEFAULT_OUTPUT_TOOL
-    if name in names:
-        raise invalid(
-            "output_format.name",
-            f"{name!r} is also the name of a tool; Bedrock emulates the output format with a tool "
-            "of that name",
-        )
-    if fmt.kind == "json_object":
-        schema: Json = {"type": "object"}
-    else:
-        schema = dict(fmt.schema_ or {"type": "object"})
-        if schema.setdefault("type", "object") != "object":
-            raise invalid(
-                "output_format.schema",
-                "Bedrock emulates JSON output with a tool input, which must be an object schema",
-            )
-    description = (
-        f"{OUTPUT_TOOL_DESCRIPTION} {fmt.description}" if fmt.description else OUTPUT_TOOL_DESCRIPTION
-    )
-    return {"name": name, "description": description, "inputSchema": {"json": schema}}

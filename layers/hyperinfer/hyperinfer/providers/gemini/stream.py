@@ -8,21 +8,16 @@ cut short.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
-from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.ir.events import Event
+from hyperinfer.providers.errors import stream_broken, stream_object
 from hyperinfer.providers.gemini.errors import stream_error
 from hyperinfer.providers.gemini.fold import ResponseFolder
 from hyperinfer.providers.sse import SSEEvent
 
 PROVIDER = "gemini"
-
-
-def _broken(why: str) -> GatewayError:
-    return GatewayError(ErrorCode.PROVIDER_UNAVAILABLE, f"Upstream provider {PROVIDER!r} {why}.")
 
 
 class StreamDecoder:
@@ -33,17 +28,12 @@ class StreamDecoder:
     def feed(self, event: SSEEvent) -> list[Event]:
         if self._folder.finished or not event.data.strip():
             return []
-        try:
-            payload = json.loads(event.data)
-        except ValueError as error:
-            raise _broken("sent an unreadable stream event") from error
-        if not isinstance(payload, dict):
-            raise _broken("sent an unreadable stream event")
+        payload = stream_object(PROVIDER, event.data)
         if "error" in payload:
             raise stream_error(PROVIDER, payload, self._secrets)
         return self._folder.feed(payload)
 
     def close(self) -> list[Event]:
         if not self._folder.finished:
-            raise _broken("stream ended before the answer finished")
+            raise stream_broken(PROVIDER, "stream ended before the answer finished")
         return []
