@@ -17,7 +17,8 @@ from hyperinfer.errors import HTTP_STATUS, ErrorCode
 from hyperinfer.formats.chat_completions.request import ChatCompletionRequest
 from hyperinfer.function_table import FUNCTIONS, Envelope, FunctionSpec
 from hyperinfer.reports import schemas as rs
-from hyperinfer.reports.models import AnthropicReport, OpenAIReport
+from hyperinfer.reports.anthropic_report import AnthropicReport
+from hyperinfer.reports.models import OpenAIReport
 
 REF = "#/components/schemas/{model}"
 

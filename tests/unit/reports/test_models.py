@@ -7,9 +7,9 @@ import pytest
 from hyperinfer.api_schemas import ReportError
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.envelopes import report_error
+from hyperinfer.reports.anthropic_report import AnthropicReport
 from hyperinfer.reports.message import ReportFormat
 from hyperinfer.reports.models import (
-    AnthropicReport,
     OpenAIReport,
     check_idempotency_key,
     report_id,

@@ -8,8 +8,9 @@ import time
 
 import pytest
 from hyperinfer.local.emulator import Emulator
+from hyperinfer.reports.anthropic_report import AnthropicReport
 from hyperinfer.reports.layout import errors_key, parse_upload_key, status_key, upload_key
-from hyperinfer.reports.models import AnthropicReport, OpenAIReport
+from hyperinfer.reports.models import OpenAIReport
 from hyperinfer.reports.uploads import URL_TTL_SECONDS, LineError, Uploads, _lines, line_report_id, parse_line
 from hyperinfer.settings import Settings
 

@@ -23,8 +23,8 @@ from hyperinfer import json_guard
 from hyperinfer.accounts.store import AccountError
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.gateway.body import parse_object, read_body, validate
-from hyperinfer.gateway.credentials import internal_token
 from hyperinfer.gateway.runtime import runtime
+from hyperinfer.gateway.secret_reads import internal_token
 
 TTL_SECONDS = 600
 

@@ -1,4 +1,4 @@
-"""What the gateway authenticates with: a provider's ``Credentials`` and the internal token.
+"""What the gateway authenticates with upstream: a provider's ``Credentials``.
 
 A key is an environment variable when set (local runs), else a field of the Secrets Manager secret
 the stack names (deployed functions). ``credentials_for`` is the one place a provider's credentials
@@ -8,23 +8,13 @@ from __future__ import annotations
 
 import os
 
-from starlette.concurrency import run_in_threadpool
-
 from hyperinfer.catalog import Provider, ProviderKind
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.gateway.runtime import Runtime
+from hyperinfer.gateway.secret_reads import read_secret
 from hyperinfer.observability.redact import register_secret
 from hyperinfer.providers.contract import Credentials
 from hyperinfer.secrets import json_field
-
-
-async def read_secret(rt: Runtime, secret_id: str) -> str:
-    """The cached value without a thread hop; a fetch (first use, or stale) runs off the loop."""
-    cached = rt.secrets.fresh(secret_id)
-    if cached is not None:
-        return cached
-    fetched: str = await run_in_threadpool(rt.secrets.get, secret_id)
-    return fetched
 
 
 async def provider_api_key(rt: Runtime, name: str, provider: Provider) -> str:
@@ -74,14 +64,3 @@ def aws_credentials(name: str, provider: Provider) -> Credentials:
         aws_secret_access_key=secret_key,
         aws_session_token=token,
     )
-
-
-async def internal_token(rt: Runtime) -> str | None:
-    """None means the playground-keys endpoint is closed."""
-    if rt.settings.internal_token:
-        return rt.settings.internal_token
-    if rt.settings.internal_token_secret:
-        token = await read_secret(rt, rt.settings.internal_token_secret)
-        register_secret(token)  # never in a log line, even if a client echoes it back
-        return token
-    return None

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from hyperinfer.accounts.billing import Billing
 from hyperinfer.accounts.store import AccountStore
-from hyperinfer.catalog import Catalog, load_catalog
 from hyperinfer.secrets import SecretCache, secrets_manager_fetch
 from hyperinfer.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    # Loaded by the first request that uses them: a function that never names a model or bills a
+    # call (keys, reports, batches' reads) does not pay the catalog's and billing's imports.
+    from hyperinfer.accounts.billing import Billing
+    from hyperinfer.catalog import Catalog
 
 
 class Runtime:
@@ -22,6 +27,7 @@ class Runtime:
 
     @cached_property
     def catalog(self) -> Catalog:
+        from hyperinfer.catalog import load_catalog
         from hyperinfer.lifecycle import warn_about_shutdowns
 
         catalog = load_catalog(self.settings.providers_file)
@@ -55,6 +61,8 @@ class Runtime:
 
     @cached_property
     def billing(self) -> Billing:
+        from hyperinfer.accounts.billing import Billing
+
         return Billing(self.accounts)
 
 

@@ -58,7 +58,7 @@ async def _key(rt: Runtime, variable: str, missing: type[Exception]) -> str:
     registered for redaction; ``missing`` is the tool's own failure, so the model hears of it."""
     import os
 
-    from hyperinfer.gateway.credentials import read_secret
+    from hyperinfer.gateway.secret_reads import read_secret
     from hyperinfer.observability.redact import register_secret
     from hyperinfer.secrets import json_field
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from typing import Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -38,12 +38,13 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from hyperinfer.errors import ErrorCode, GatewayError
-from hyperinfer.formats.anthropic_messages.request import MessagesRequest
 from hyperinfer.formats.validation import describe, every_problem
 from hyperinfer.reports import metadata as meta
-from hyperinfer.reports.anthropic_message import AnthropicMessage
 from hyperinfer.reports.message import Origin, ReportFormat
 from hyperinfer.reports.records import ReportRecord
+
+if TYPE_CHECKING:
+    from hyperinfer.reports.anthropic_report import AnthropicReport
 
 MAX_IDEMPOTENCY_KEY = 255
 
@@ -144,35 +145,20 @@ class OpenAIReport(_Report):
         return meta.payload_metadata(self.req_payload)
 
 
-class AnthropicReport(_Report):
-    """POST /api/v1/report-anthropic: the log of an Anthropic call made elsewhere."""
+def report_model(fmt: ReportFormat) -> type[OpenAIReport] | type[AnthropicReport]:
+    if fmt == "anthropic":
+        # Deferred: the Anthropic request and Message models cost ~20 ms of cold start, which the
+        # functions that never see an Anthropic report (/report, /reports ...) should not pay.
+        from hyperinfer.reports.anthropic_report import AnthropicReport
 
-    format: ClassVar[ReportFormat] = "anthropic"
-
-    req_payload: MessagesRequest | None = Field(
-        default=None, alias="reqPayload", description="The Anthropic Messages request."
-    )
-    resp_payload: AnthropicMessage | None = Field(
-        default=None, alias="respPayload", description="The Anthropic Message returned."
-    )
-    metadata: dict[str, str] | None = Field(
-        default=None, description="Tags to filter reports by; wins over `tags` on a shared key."
-    )
-
-    def current_metadata(self) -> dict[str, str]:
-        return dict(self.metadata or {})
-
-
-_MODELS: dict[ReportFormat, type[OpenAIReport] | type[AnthropicReport]] = {
-    "openai": OpenAIReport,
-    "anthropic": AnthropicReport,
-}
+        return AnthropicReport
+    return OpenAIReport
 
 
 def validate_report(fmt: ReportFormat, body: dict[str, Any]) -> OpenAIReport | AnthropicReport:
     """The body checked against its seed; a GatewayError (invalid_request) names the first bad field."""
     try:
-        report = _MODELS[fmt].model_validate(body)
+        report = report_model(fmt).model_validate(body)
     except ValidationError as error:
         message, param = describe(error)
         issues = every_problem(error)
