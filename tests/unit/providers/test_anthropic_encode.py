@@ -24,6 +24,7 @@ from hyperinfer.ir.effort import BudgetEffort
 from hyperinfer.ir.request import Message, OutputFormat, Reasoning, Request, Tool, ToolChoice
 from hyperinfer.providers import anthropic
 from hyperinfer.providers.anthropic import EFFORT_BUDGET, AnthropicEncoded, encode_request
+from hyperinfer.providers.contract import Credentials
 from hyperinfer.providers.target import Encoded, Target
 
 TARGET = Target(
@@ -68,8 +69,9 @@ def rejected(req: Request, target: Target = TARGET) -> GatewayError:
 
 
 def test_url_and_headers_speak_anthropics_auth_and_version() -> None:
-    assert anthropic.url("https://api.anthropic.com/v1") == "https://api.anthropic.com/v1/messages"
-    assert anthropic.headers("sk-ant-x") == {
+    messages = anthropic.ADAPTER.url("https://api.anthropic.com/v1", "claude-x", True)
+    assert messages == "https://api.anthropic.com/v1/messages"
+    assert anthropic.ADAPTER.headers(Credentials(api_key="sk-ant-x")) == {
         "x-api-key": "sk-ant-x",
         "anthropic-version": "2023-06-01",
         "content-type": "application/json",

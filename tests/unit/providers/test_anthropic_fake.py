@@ -30,10 +30,12 @@ from hyperinfer.local.fakes.server import (
 )
 from hyperinfer.providers import anthropic
 from hyperinfer.providers.anthropic import AnthropicEncoded, DecodeHints, StreamDecoder
+from hyperinfer.providers.contract import Credentials
 from hyperinfer.providers.sse import SSEDecoder
 from hyperinfer.providers.target import Target
 
 KEY = "sk-ant-api03-fake-upstream-key-0123456789"
+HEADERS = anthropic.ADAPTER.headers(Credentials(api_key=KEY))
 TOOLS = (
     Tool(name="get_weather", parameters={"type": "object", "properties": {"city": {"type": "string"}}}),
     Tool(name="get_time", parameters={"type": "object", "properties": {"city": {"type": "string"}}}),
@@ -50,12 +52,14 @@ def encoded(directive: str, *, stream: bool = False, **kwargs: Any) -> Anthropic
 
 
 def endpoint(fake: FakeProvider) -> str:
-    return anthropic.url(f"{fake.url}/v1")
+    return anthropic.ADAPTER.url(f"{fake.url}/v1", "claude-x", False)
 
 
 def post(fake: FakeProvider, body: dict[str, Any], headers: dict[str, str] | None = None) -> httpx.Response:
     return httpx.post(
-        endpoint(fake), json=body, headers=anthropic.headers(KEY) if headers is None else headers
+        endpoint(fake),
+        json=body,
+        headers=HEADERS if headers is None else headers,
     )
 
 
@@ -68,7 +72,7 @@ def message(fake: FakeProvider, sent: AnthropicEncoded) -> Response:
 def stream_events(fake: FakeProvider, sent: AnthropicEncoded) -> Iterator[Event]:
     """Like the gateway: bytes as they arrive -> SSE events -> IR events, then close."""
     sse, decoder = SSEDecoder(), StreamDecoder(sent.hints, secrets=[KEY])
-    with httpx.stream("POST", endpoint(fake), json=sent.body, headers=anthropic.headers(KEY)) as answer:
+    with httpx.stream("POST", endpoint(fake), json=sent.body, headers=HEADERS) as answer:
         assert answer.status_code == 200
         assert answer.headers["content-type"].startswith("text/event-stream")
         for chunk in answer.iter_bytes():
@@ -179,7 +183,7 @@ def test_cache_reads_and_writes_are_reported_in_anthropics_fields(fake: FakeProv
 def test_missing_auth_or_version_headers_are_refused_like_the_real_api(
     fake: FakeProvider, drop: str, status: int, kind: str
 ) -> None:
-    headers = {k: v for k, v in anthropic.headers(KEY).items() if k != drop}
+    headers = {k: v for k, v in HEADERS.items() if k != drop}
     answer = post(fake, encoded("").body, headers)
     assert answer.status_code == status
     body = answer.json()

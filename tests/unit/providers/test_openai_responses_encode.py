@@ -22,6 +22,7 @@ from hyperinfer.ir.content import (
 from hyperinfer.ir.effort import EFFORT_BUDGET, effort_for_budget
 from hyperinfer.ir.request import Message, OutputFormat, Reasoning, Request, Tool, ToolChoice
 from hyperinfer.providers import openai_responses
+from hyperinfer.providers.contract import Credentials
 from hyperinfer.providers.openai_responses import encode_request
 from hyperinfer.providers.target import Encoded, Target
 
@@ -60,8 +61,11 @@ def rejected(path: str, *messages: Message, target: Target = TARGET, **fields: A
 
 
 def test_url_and_headers_speak_bearer_json() -> None:
-    assert openai_responses.url("https://api.openai.com/v1") == "https://api.openai.com/v1/responses"
-    assert openai_responses.headers("sk-x") == {
+    assert (
+        openai_responses.ADAPTER.url("https://api.openai.com/v1", "gpt-x", False)
+        == "https://api.openai.com/v1/responses"
+    )
+    assert openai_responses.ADAPTER.headers(Credentials(api_key="sk-x")) == {
         "Authorization": "Bearer sk-x",
         "Content-Type": "application/json",
     }

@@ -19,12 +19,14 @@ from hyperinfer.ir.request import Message, Reasoning, Request, Tool
 from hyperinfer.local.fakes.openai_chat import REASONING_TOKENS
 from hyperinfer.local.fakes.server import REPLY_WORDS, THINKING, TOOL_ARGUMENTS, FakeProvider
 from hyperinfer.providers import openai_responses
+from hyperinfer.providers.contract import Credentials
 from hyperinfer.providers.sse import SSEDecoder
 from hyperinfer.providers.target import Target
 
 from tests.unit.providers.streaming import accumulate
 
 KEY = "sk-upstream-test-key-0123456789abcdef"
+HEADERS = openai_responses.ADAPTER.headers(Credentials(api_key=KEY))
 # What the real API returns beside the output (OpenAI's documented response object).
 TOP_LEVEL = (
     "created_at", "error", "incomplete_details", "instructions", "max_output_tokens", "metadata", "model",
@@ -46,7 +48,10 @@ def body_for(prompt: str, *, stream: bool, **fields: Any) -> dict[str, Any]:
 
 def post(fake: FakeProvider, body: dict[str, Any]) -> httpx.Response:
     return httpx.post(
-        openai_responses.url(f"{fake.url}/v1"), json=body, headers=openai_responses.headers(KEY), timeout=10
+        openai_responses.ADAPTER.url(f"{fake.url}/v1", "gpt-x", True),
+        json=body,
+        headers=HEADERS,
+        timeout=10,
     )
 
 
@@ -57,9 +62,9 @@ def stream_events(fake: FakeProvider, body: dict[str, Any]) -> tuple[list[dict[s
     sse, decoder = SSEDecoder(), openai_responses.StreamDecoder(secrets=[KEY])
     with httpx.stream(
         "POST",
-        openai_responses.url(f"{fake.url}/v1"),
+        openai_responses.ADAPTER.url(f"{fake.url}/v1", "gpt-x", True),
         json=body,
-        headers=openai_responses.headers(KEY),
+        headers=HEADERS,
         timeout=10,
     ) as response:
         assert response.status_code == 200

@@ -8,14 +8,20 @@ that answers ``{"batchItemFailures": [...]}``, so a failed message is retried (a
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from typing import Any
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from hyperinfer.function_table import CONSUMERS, ConsumerSpec
 from hyperinfer.settings import Settings
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 BY_NAME: dict[str, ConsumerSpec] = {spec.name: spec for spec in CONSUMERS}
+log = logging.getLogger("hyperinfer")
 
 
 def queue_name(settings: Settings, spec: ConsumerSpec) -> str:
@@ -32,3 +38,17 @@ def load_handler(spec: ConsumerSpec) -> Handler:
     module = importlib.import_module(f"hyperinfer.consumers.{spec.handler}")
     handler: Handler = module.handler
     return handler
+
+
+@contextmanager
+def logged_failure(what: str, record: SQSRecord) -> Iterator[None]:
+    """A record's failure logged (``"<what> failed"``, its type and message, 500 characters at most)
+    and raised again, so that the batch response lists the record as failed."""
+    try:
+        yield
+    except Exception as error:
+        log.warning(
+            f"{what} failed",
+            extra={"message_id": record.message_id, "error": f"{type(error).__name__}: {error}"[:500]},
+        )
+        raise

@@ -7,7 +7,6 @@ one that keeps failing lands in the DLQ after the queue's maxReceiveCount.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (
@@ -17,24 +16,17 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from hyperinfer.consumers import logged_failure
 from hyperinfer.observability import context as observe
 from hyperinfer.observability.handlers import observed_handler
-
-log = logging.getLogger("hyperinfer")
 
 
 async def _record_handler(record: SQSRecord) -> None:
     from hyperinfer.batches.execute import handle_message
 
     observe.note_workspace(None)
-    try:
+    with logged_failure("batch message", record):
         await handle_message(record.body)
-    except Exception as error:
-        log.warning(
-            "batch message failed",
-            extra={"message_id": record.message_id, "error": f"{type(error).__name__}: {error}"[:500]},
-        )
-        raise
 
 
 @observed_handler("batch_run")

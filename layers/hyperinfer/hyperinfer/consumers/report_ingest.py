@@ -7,12 +7,12 @@ in the DLQ. Storage is idempotent on the report id, so redelivery never duplicat
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from hyperinfer.consumers import logged_failure
 from hyperinfer.gateway.runtime import runtime
 from hyperinfer.observability import context as observe
 from hyperinfer.observability.handlers import observed_handler
@@ -20,8 +20,6 @@ from hyperinfer.reports.message import ReportMessage
 from hyperinfer.reports.models import to_record, validate_report
 from hyperinfer.reports.queue import load_report
 from hyperinfer.reports.store import ReportStore
-
-log = logging.getLogger("hyperinfer")
 
 
 def store_message(body: str) -> bool:
@@ -44,14 +42,8 @@ def store_message(body: str) -> bool:
 
 def _record_handler(record: SQSRecord) -> None:
     observe.note_workspace(None)  # each record names its own
-    try:
+    with logged_failure("report message", record):
         store_message(record.body)
-    except Exception as error:
-        log.warning(
-            "report message failed",
-            extra={"message_id": record.message_id, "error": f"{type(error).__name__}: {error}"[:500]},
-        )
-        raise
 
 
 @observed_handler("report_ingest")

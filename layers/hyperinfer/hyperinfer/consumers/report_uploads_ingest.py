@@ -15,6 +15,7 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from hyperinfer.consumers import logged_failure
 from hyperinfer.gateway.runtime import runtime
 from hyperinfer.observability import context as observe
 from hyperinfer.observability.handlers import observed_handler
@@ -42,19 +43,13 @@ def created_objects(body: str) -> list[tuple[str, str]]:
 
 def _record_handler(record: SQSRecord) -> None:
     uploads = Uploads(runtime().settings)
-    try:
+    with logged_failure("upload event", record):
         for bucket, key in created_objects(record.body):
             parsed = parse_upload_key(key)
             observe.note_workspace(parsed[0] if parsed else None)
             status = uploads.ingest(bucket, key)
             if status is not None:
                 log.info("upload ingested", extra={"key": key, **status})
-    except Exception as error:
-        log.warning(
-            "upload event failed",
-            extra={"message_id": record.message_id, "error": f"{type(error).__name__}: {error}"[:500]},
-        )
-        raise
 
 
 @observed_handler("report_uploads_ingest")

@@ -31,27 +31,21 @@ __all__ = [
     "StreamDecoder",
     "decode_response",
     "encode_request",
-    "headers",
     "map_error",
-    "url",
     "usage_from_anthropic",
 ]
 
 
-def url(base: str) -> str:
-    return f"{base}/messages"
-
-
-def headers(api_key: str) -> dict[str, str]:
-    return {"x-api-key": api_key, "anthropic-version": API_VERSION, "content-type": "application/json"}
-
-
 class AnthropicAdapter(KeyAuth, SSEFraming):
     def url(self, base: str, upstream_model: str, stream: bool) -> str:
-        return url(base)
+        return f"{base}/messages"
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
-        return headers(credentials.api_key)
+        return {
+            "x-api-key": credentials.api_key,
+            "anthropic-version": API_VERSION,
+            "content-type": "application/json",
+        }
 
     def encode_request(self, request: Request, target: Target) -> Encoded:
         return encode_request(request, target)

@@ -15,14 +15,6 @@ from hyperinfer.providers.errors import upstream_error
 from hyperinfer.providers.target import Encoded, Target
 
 
-def url(base: str) -> str:
-    return f"{base}/chat/completions"
-
-
-def headers(api_key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json"}
-
-
 def usage_from_openai(usage: dict[str, Any] | None) -> Usage:
     """OpenAI counts cached tokens inside prompt_tokens and reasoning inside completion_tokens.
     OpenAI-compatible servers that bill cache writes report them the same way, as
@@ -47,10 +39,10 @@ def usage_from_openai(usage: dict[str, Any] | None) -> Usage:
 
 class OpenAIChatAdapter(KeyAuth, SSEFraming):
     def url(self, base: str, upstream_model: str, stream: bool) -> str:
-        return url(base)
+        return f"{base}/chat/completions"
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
-        return headers(credentials.api_key)
+        return {"Authorization": f"Bearer {credentials.api_key}", "Content-Type": "application/json"}
 
     def encode_request(self, request: Request, target: Target) -> Encoded:
         from hyperinfer.providers.openai_chat.encode import encode_request

@@ -23,19 +23,9 @@ __all__ = [
     "StreamDecoder",
     "decode_response",
     "encode_request",
-    "headers",
     "map_error",
-    "url",
     "usage_from_responses",
 ]
-
-
-def url(base: str) -> str:
-    return f"{base}/responses"
-
-
-def headers(api_key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json"}
 
 
 def map_error(status: int, body: bytes, headers: Mapping[str, str], secrets: Iterable[str]) -> GatewayError:
@@ -44,10 +34,10 @@ def map_error(status: int, body: bytes, headers: Mapping[str, str], secrets: Ite
 
 class OpenAIResponsesAdapter(KeyAuth, SSEFraming):
     def url(self, base: str, upstream_model: str, stream: bool) -> str:
-        return url(base)
+        return f"{base}/responses"
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
-        return headers(credentials.api_key)
+        return {"Authorization": f"Bearer {credentials.api_key}", "Content-Type": "application/json"}
 
     def encode_request(self, request: Request, target: Target) -> Encoded:
         return encode_request(request, target)
