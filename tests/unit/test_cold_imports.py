@@ -25,6 +25,10 @@ CASES = {
     "reports": (CATALOG, BILLING, PROVIDER_CONTRACT, ANTHROPIC_REQUEST),
     "report_uploads": (CATALOG, BILLING, PROVIDER_CONTRACT),
     "generation": (CATALOG, BILLING, PROVIDER_CONTRACT, ANTHROPIC_REQUEST),
+    # The batch functions that only read a batch name ingresses, never the catalog or the IR.
+    "batches_list": (CATALOG, BILLING, PROVIDER_CONTRACT, "hyperinfer.formats.contract"),
+    "message_batches_list": (CATALOG, BILLING, PROVIDER_CONTRACT, "hyperinfer.formats.contract"),
+    "message_batch_results": (CATALOG, BILLING, PROVIDER_CONTRACT, "hyperinfer.formats.contract"),
 }
 
 

@@ -9,25 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from hyperinfer.provider_kind import ProviderKind as ProviderKind  # noqa: PLC0414 - re-exported
 from hyperinfer.router.spec import RouteSpec
 from hyperinfer.tools.config import ToolsConfig
-
-
-class ProviderKind(StrEnum):
-    OPENAI_CHAT = "openai_chat"
-    OPENAI_RESPONSES = "openai_responses"
-    ANTHROPIC = "anthropic"
-    GEMINI = "gemini"
-    BEDROCK = "bedrock"
-    OPENAI_COMPATIBLE = "openai_compatible"
-
 
 # Provider kinds whose base URL also serves OpenAI's Images API (the `image` server tool).
 IMAGES_API_KINDS = frozenset(

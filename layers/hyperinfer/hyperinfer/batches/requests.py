@@ -7,14 +7,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from hyperinfer.catalog import Catalog
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.formats.validation import describe
 from hyperinfer.gateway.ingress import ANTHROPIC_MESSAGES, CHAT_COMPLETIONS, RESPONSES, Ingress
+
+if TYPE_CHECKING:
+    from hyperinfer.catalog import Catalog  # a type only: the batch read functions never load it
 
 MAX_REQUESTS = 100_000
 MAX_BYTES = 256 * 1024 * 1024

@@ -7,14 +7,18 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from hyperinfer.catalog import ProviderKind
 from hyperinfer.errors import ErrorCode, GatewayError
-from hyperinfer.formats.contract import IngressCodec
 from hyperinfer.function_table import Envelope
+from hyperinfer.provider_kind import ProviderKind
+
+if TYPE_CHECKING:
+    # A type only: the contract pulls in the IR, which the batch read functions (they name an
+    # ingress, never translate) should not load.
+    from hyperinfer.formats.contract import IngressCodec
 
 
 @dataclass(frozen=True)
