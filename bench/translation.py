@@ -41,7 +41,7 @@ from hyperinfer.catalog import Pricing, ProviderKind, load_catalog  # noqa: E402
 from hyperinfer.formats.view import View  # noqa: E402
 from hyperinfer.gateway.adapters import adapter_for as upstream_for  # noqa: E402
 from hyperinfer.gateway.ingress import ANTHROPIC_MESSAGES, CHAT_COMPLETIONS, RESPONSES, Ingress  # noqa: E402
-from hyperinfer.gateway.passthrough import FLAVOURS, upstream_body  # noqa: E402
+from hyperinfer.gateway.passthrough import flavour_of, upstream_body  # noqa: E402
 from hyperinfer.gateway.transport import UpstreamCall  # noqa: E402
 from hyperinfer.ir.accumulate import Accumulator  # noqa: E402
 from hyperinfer.ir.usage import Usage  # noqa: E402
@@ -295,7 +295,7 @@ def passthrough(ingress: Ingress) -> Row:
     model = ingress.request_model
     view = view_for(ingress)
     catalog_model: Any = _Model("upstream-model")
-    flavour = FLAVOURS[ingress.name]
+    flavour = flavour_of(ingress.name)
 
     def request_path() -> object:
         model.model_validate(payload)  # the pipeline validates before it picks the route

@@ -52,3 +52,18 @@ def test_the_anthropic_report_model_is_loaded_with_the_first_anthropic_report() 
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["AnthropicReport", "{'team':", "'a'}"]
+
+
+def test_passthrough_loads_only_the_flavour_a_request_uses() -> None:
+    probe = (
+        "import json, sys\n"
+        "from hyperinfer.gateway.passthrough import flavour_of\n"
+        "flavour_of('chat_completions')\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout))
+    assert "hyperinfer.gateway.passthrough.chat" in loaded
+    assert (
+        sorted(loaded & {"hyperinfer.gateway.passthrough.messages", "hyperinfer.providers.anthropic"}) == []
+    )

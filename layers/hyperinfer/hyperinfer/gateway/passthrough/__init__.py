@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -15,7 +16,6 @@ from hyperinfer.catalog import Model
 from hyperinfer.formats.view import View
 from hyperinfer.gateway.fields import without_gateway_fields
 from hyperinfer.gateway.ingress import Ingress
-from hyperinfer.gateway.passthrough import chat, messages, responses
 from hyperinfer.gateway.passthrough.relay import PassthroughLeg, Rewriter
 from hyperinfer.gateway.relay import relay
 from hyperinfer.gateway.routed import SSE_HEADERS, Routed, dropped_header, upstream_call
@@ -34,11 +34,23 @@ class Flavour:
     accepted: frozenset[str] | None = None  # the provider's top-level fields, when it refuses others
 
 
-FLAVOURS: dict[str, Flavour] = {
-    "chat_completions": Flavour(chat.finish_response, chat.ChatRewriter, chat.OPENAI_CHAT_FIELDS),
-    "anthropic_messages": Flavour(messages.finish_message, messages.MessagesRewriter),
-    "responses": Flavour(responses.rewrite_body, responses.ResponsesRewriter),
-}
+@cache
+def flavour_of(ingress_name: str) -> Flavour:
+    """The format's flavour, imported on first use: a function loads only its own format's module
+    (chat's never loads the Anthropic provider that ``messages`` rewrites with)."""
+    if ingress_name == "chat_completions":
+        from hyperinfer.gateway.passthrough import chat
+
+        return Flavour(chat.finish_response, chat.ChatRewriter, chat.OPENAI_CHAT_FIELDS)
+    if ingress_name == "anthropic_messages":
+        from hyperinfer.gateway.passthrough import messages
+
+        return Flavour(messages.finish_message, messages.MessagesRewriter)
+    if ingress_name == "responses":
+        from hyperinfer.gateway.passthrough import responses
+
+        return Flavour(responses.rewrite_body, responses.ResponsesRewriter)
+    raise KeyError(ingress_name)
 
 
 def upstream_body(ingress: Ingress, payload: dict[str, Any], model: Model, stream: bool) -> dict[str, Any]:
@@ -64,7 +76,7 @@ async def passthrough(
     settings = runtime().settings
     forwarded = {name: client_headers[name] for name in FORWARDED_HEADERS if name in client_headers}
     call = upstream_call(candidate, upstream_body(ingress, payload, model, stream), stream, forwarded)
-    flavour = FLAVOURS[ingress.name]
+    flavour = flavour_of(ingress.name)
     dropped = sorted(set(call.body) - flavour.accepted) if flavour.accepted is not None else []
     for name in dropped:
         del call.body[name]
