@@ -75,3 +75,8 @@ class GatewayError(Exception):
 
     def __repr__(self) -> str:
         return f"GatewayError({self.code.value!r}, {self.message!r})"
+
+
+def invalid(param: str, why: str) -> GatewayError:
+    """400 ``invalid_request`` naming the field: its path leads the message and is the ``param``."""
+    return GatewayError(ErrorCode.INVALID_REQUEST, f"{param}: {why}", param=param)

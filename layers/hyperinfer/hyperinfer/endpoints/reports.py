@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.errors import invalid
 from hyperinfer.gateway.auth import authenticate
 from hyperinfer.gateway.runtime import runtime
 from hyperinfer.reports.export import parse_meta, parse_time, public_record
@@ -25,10 +25,6 @@ MAX_LIMIT = 200
 PAGE_BYTES = 4_500_000  # below Lambda's 6 MB buffered response, with room for JSON escaping
 
 
-def _bad(param: str, why: str) -> GatewayError:
-    return GatewayError(ErrorCode.INVALID_REQUEST, f"{param}: {why}", param=param)
-
-
 def _time(request: Request, name: str) -> int | None:
     text = request.query_params.get(name)
     if text is None:
@@ -36,13 +32,13 @@ def _time(request: Request, name: str) -> int | None:
     try:
         return parse_time(text)
     except ValueError as error:
-        raise _bad(name, str(error)) from None
+        raise invalid(name, str(error)) from None
 
 
 def _limit(request: Request) -> int:
     text = request.query_params.get("limit", str(DEFAULT_LIMIT))
     if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
-        raise _bad("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
+        raise invalid("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
     return int(text)
 
 
@@ -55,7 +51,7 @@ def _meta(request: Request) -> dict[str, str]:
     try:
         return parse_meta(pairs)
     except ValueError as error:
-        raise _bad("meta", str(error)) from None
+        raise invalid("meta", str(error)) from None
 
 
 async def handle(request: Request) -> Response:
@@ -82,6 +78,6 @@ async def handle(request: Request) -> Response:
             )
         )
     except CursorError as error:
-        raise _bad("cursor", str(error)) from None
+        raise invalid("cursor", str(error)) from None
     body = {"data": [public_record(record) for record in page.records], "next_cursor": page.next_cursor}
     return Response(json.dumps(body), media_type="application/json")

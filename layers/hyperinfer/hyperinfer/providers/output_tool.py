@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.errors import invalid
 from hyperinfer.ir.request import OutputFormat
 
 DEFAULT_OUTPUT_TOOL = "json_output"
@@ -32,7 +32,7 @@ def output_tool(fmt: OutputFormat, names: set[str], vendor: str) -> OutputTool:
     """The tool for `fmt`, refusing a name a client tool already has or a schema that is no object."""
     name = fmt.name if fmt.name and TOOL_NAME.fullmatch(fmt.name) else DEFAULT_OUTPUT_TOOL
     if name in names:
-        raise _invalid(
+        raise invalid(
             "output_format.name",
             f"{name!r} is also the name of a tool; {vendor} emulates the output format with a tool "
             "of that name",
@@ -42,7 +42,7 @@ def output_tool(fmt: OutputFormat, names: set[str], vendor: str) -> OutputTool:
     else:
         schema = dict(fmt.schema_ or {"type": "object"})
         if schema.setdefault("type", "object") != "object":
-            raise _invalid(
+            raise invalid(
                 "output_format.schema",
                 f"{vendor} emulates JSON output with a tool input, which must be an object schema",
             )
@@ -50,7 +50,3 @@ def output_tool(fmt: OutputFormat, names: set[str], vendor: str) -> OutputTool:
         f"{OUTPUT_TOOL_DESCRIPTION} {fmt.description}" if fmt.description else OUTPUT_TOOL_DESCRIPTION
     )
     return OutputTool(name, description, schema)
-
-
-def _invalid(path: str, why: str) -> GatewayError:
-    return GatewayError(ErrorCode.INVALID_REQUEST, f"{path}: {why}", param=path)

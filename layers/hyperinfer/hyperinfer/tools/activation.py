@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.errors import invalid
 from hyperinfer.tools.config import ToolsConfig
 from hyperinfer.tools.definitions import OFFERED, TOOL_IDS
 from hyperinfer.tools.echoes import without_echoes
@@ -44,10 +44,6 @@ class Activation:
         return tuple(t for t in OFFERED if t in self.tools)
 
 
-def _invalid(param: str, why: str) -> GatewayError:
-    return GatewayError(ErrorCode.INVALID_REQUEST, f"{param}: {why}", param=param)
-
-
 def _configured(tool: str, config: ToolsConfig) -> bool:
     return tool in ("pdf", "datetime") or getattr(config, tool) is not None
 
@@ -57,18 +53,18 @@ def _plugins(payload: dict[str, Any], config: ToolsConfig) -> tuple[list[str], b
     if plugins is None:
         return [], False
     if not isinstance(plugins, list):
-        raise _invalid("plugins", "must be an array of {id, events?} objects")
+        raise invalid("plugins", "must be an array of {id, events?} objects")
     ids: list[str] = []
     events = False
     for i, plugin in enumerate(plugins):
         tool = plugin.get("id") if isinstance(plugin, dict) else None
         if tool not in TOOL_IDS:
-            raise _invalid("plugins", f"plugins[{i}].id must be one of {', '.join(TOOL_IDS)}; got {tool!r}")
+            raise invalid("plugins", f"plugins[{i}].id must be one of {', '.join(TOOL_IDS)}; got {tool!r}")
         assert isinstance(plugin, dict) and isinstance(tool, str)
         if not isinstance(plugin.get("events", False), bool):
-            raise _invalid("plugins", f"plugins[{i}].events must be a boolean")
+            raise invalid("plugins", f"plugins[{i}].events must be a boolean")
         if not _configured(tool, config):
-            raise _invalid("plugins", f"the {tool!r} server tool is not configured on this deployment")
+            raise invalid("plugins", f"the {tool!r} server tool is not configured on this deployment")
         ids.append(tool)
         events |= bool(plugin.get("events"))
     return ids, events
@@ -83,12 +79,12 @@ def _anthropic_tools(payload: dict[str, Any], config: ToolsConfig) -> tuple[list
             (t for p, t in ANTHROPIC_TOOLS.items() if isinstance(kind, str) and kind.startswith(p)), None
         )
         if isinstance(kind, str) and kind.startswith(ANTHROPIC_REFUSED):
-            raise _invalid(f"tools[{i}]", f"{kind!r} {_PROVIDER_RUN}use plugins for the gateway's own tools")
+            raise invalid(f"tools[{i}]", f"{kind!r} {_PROVIDER_RUN}use plugins for the gateway's own tools")
         if ours is None:
             kept.append(tool)
             continue
         if not _configured(ours, config):
-            raise _invalid(
+            raise invalid(
                 f"tools[{i}]", f"{kind!r}: the {ours} server tool is not configured on this deployment"
             )
         ids.append(ours)
@@ -102,7 +98,7 @@ def _responses_tools(payload: dict[str, Any], config: ToolsConfig) -> tuple[list
     for i, tool in enumerate(payload.get("tools") or []):
         kind = tool.get("type") if isinstance(tool, dict) else None
         if kind in RESPONSES_REFUSED:
-            raise _invalid(f"tools[{i}].type", f"{kind!r} {_PROVIDER_RUN}use the gateway's own server tools")
+            raise invalid(f"tools[{i}].type", f"{kind!r} {_PROVIDER_RUN}use the gateway's own server tools")
         if isinstance(kind, str) and kind.startswith(RESPONSES_SEARCH):
             kind = "web_search"
         if kind not in TOOL_IDS:
@@ -110,7 +106,7 @@ def _responses_tools(payload: dict[str, Any], config: ToolsConfig) -> tuple[list
             continue
         assert isinstance(tool, dict) and isinstance(kind, str)
         if not _configured(kind, config):
-            raise _invalid(f"tools[{i}]", f"the {kind!r} server tool is not configured on this deployment")
+            raise invalid(f"tools[{i}]", f"the {kind!r} server tool is not configured on this deployment")
         ids.append(kind)
         events |= tool.get("events") is True
     return ids, events, kept
@@ -119,9 +115,9 @@ def _responses_tools(payload: dict[str, Any], config: ToolsConfig) -> tuple[list
 def _refuse_provider_run(ingress: str, payload: dict[str, Any]) -> None:
     """Fields that would have the provider run or keep something for us: refused on every path."""
     if ingress == "anthropic_messages" and payload.get("mcp_servers") is not None:
-        raise _invalid("mcp_servers", "MCP connectors are not available through this gateway")
+        raise invalid("mcp_servers", "MCP connectors are not available through this gateway")
     if ingress == "responses" and payload.get("background"):
-        raise _invalid("background", "this gateway is stateless; stream the response or wait for it instead")
+        raise invalid("background", "this gateway is stateless; stream the response or wait for it instead")
 
 
 def activate(
@@ -138,7 +134,7 @@ def activate(
     model = payload.get("model")
     if isinstance(model, str) and model.endswith(ONLINE):
         if not _configured("web_search", config):
-            raise _invalid(
+            raise invalid(
                 "model", f"{ONLINE}: the web_search server tool is not configured on this deployment"
             )
         body["model"] = model.removesuffix(ONLINE)
@@ -156,7 +152,7 @@ def activate(
             ids += native
         elif payload.get("web_search_options") is not None:
             if not _configured("web_search", config):
-                raise _invalid(
+                raise invalid(
                     "web_search_options", "the web_search server tool is not configured on this deployment"
                 )
             ids.append("web_search")
@@ -175,6 +171,6 @@ def activate(
     }
     for tool in ids:
         if tool in clash and tool != "pdf":
-            raise _invalid("tools", f"a client tool is named {tool!r}, like the activated server tool")
+            raise invalid("tools", f"a client tool is named {tool!r}, like the activated server tool")
     unique = tuple(dict.fromkeys(ids))
     return Activation(unique, events or anthropic_blocks, anthropic_blocks), body

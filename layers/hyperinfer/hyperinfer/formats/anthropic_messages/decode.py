@@ -13,17 +13,13 @@ from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 
-from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.errors import invalid
 from hyperinfer.formats.anthropic_messages import request as wire
 from hyperinfer.formats.anthropic_messages import signature
 from hyperinfer.ir import content as ir
 from hyperinfer.ir.request import Message, OutputFormat, Reasoning, Request, Tool, ToolChoice
 
 Advisory = dict[str, Any]
-
-
-def _refuse(path: str, why: str) -> GatewayError:
-    return GatewayError(ErrorCode.INVALID_REQUEST, f"{path}: {why}", param=path)
 
 
 def _keep_extras(model: BaseModel, path: str, advisory: Advisory) -> None:
@@ -45,7 +41,7 @@ def _source(source: BaseModel, path: str) -> ir.MediaSource:
             return ir.MediaSource(kind="file_id", file_id=source.file_id)
         case wire.TextSource():
             return ir.MediaSource(kind="text", media_type=source.media_type, data=source.data)
-    raise _refuse(
+    raise invalid(
         f"{path}.source", "documents made of content blocks are not available; send text or a file."
     )
 
@@ -80,7 +76,7 @@ def _media(
             )
         case wire.DocumentBlock():
             return _document(block, path, advisory)
-    raise _refuse(path, "search_result blocks are not available through this gateway.")
+    raise invalid(path, "search_result blocks are not available through this gateway.")
 
 
 def _tool_result(block: wire.ToolResultBlock, path: str, advisory: Advisory) -> ir.ToolResultBlock:
@@ -117,7 +113,7 @@ def _block(block: BaseModel, path: str, advisory: Advisory) -> ir.Block:
         case wire.ToolResultBlock():
             return _tool_result(block, path, advisory)
         case wire.ServerToolBlock():
-            raise _refuse(
+            raise invalid(
                 f"{path}.type",
                 f"'{block.type}' blocks come from Anthropic's server tools; only an Anthropic model can "
                 "take them back.",
@@ -133,7 +129,7 @@ def _message(message: wire.Message, path: str, advisory: Advisory) -> Message:
     if message.role == "system":
         for i, block in enumerate(blocks):
             if not isinstance(block, ir.TextBlock):
-                raise _refuse(f"{path}.content[{i}]", "system turns take text blocks only.")
+                raise invalid(f"{path}.content[{i}]", "system turns take text blocks only.")
     return Message(role=message.role, content=blocks)
 
 
@@ -152,7 +148,7 @@ def _tools(tools: list[wire.CustomTool | wire.ServerTool] | None, advisory: Advi
     for i, tool in enumerate(tools or ()):
         path = f"tools[{i}]"
         if isinstance(tool, wire.ServerTool):
-            raise _refuse(
+            raise invalid(
                 path,
                 f"tool type {tool.type!r} is not available through this gateway; define a custom tool "
                 "with an input_schema, or activate server tools through `plugins`.",
@@ -190,7 +186,7 @@ def _reasoning(parsed: wire.CountTokensRequest, advisory: Advisory) -> Reasoning
     thinking, config = parsed.thinking, parsed.output_config
     effort = config.effort if config else None
     if effort == "max":
-        raise _refuse("output_config.effort", "'max' is not available through this gateway; use 'xhigh'.")
+        raise invalid("output_config.effort", "'max' is not available through this gateway; use 'xhigh'.")
     if thinking is None:
         return Reasoning(effort=effort) if effort else None
     _keep_extras(thinking, "thinking", advisory)
@@ -209,7 +205,7 @@ def _reasoning(parsed: wire.CountTokensRequest, advisory: Advisory) -> Reasoning
 def _output_format(parsed: wire.CountTokensRequest, advisory: Advisory) -> OutputFormat | None:
     configured = parsed.output_config.format if parsed.output_config else None
     if configured and parsed.output_format:
-        raise _refuse("output_format", "give either output_format or output_config.format, not both.")
+        raise invalid("output_format", "give either output_format or output_config.format, not both.")
     if parsed.output_config:
         _keep_extras(parsed.output_config, "output_config", advisory)
     chosen = configured or parsed.output_format
@@ -252,11 +248,11 @@ def _mark_last_cacheable(request: Request, control: ir.CacheControl) -> Request:
 
 def _refuse_unavailable(parsed: wire.CountTokensRequest) -> None:
     if parsed.response_format is not None:
-        raise _refuse(
+        raise invalid(
             "response_format", "has no Anthropic Messages equivalent; use output_config.format instead."
         )
     if parsed.mcp_servers is not None:
-        raise _refuse("mcp_servers", "MCP connectors are not available through this gateway.")
+        raise invalid("mcp_servers", "MCP connectors are not available through this gateway.")
 
 
 def _advisory(parsed: wire.CountTokensRequest) -> Advisory:

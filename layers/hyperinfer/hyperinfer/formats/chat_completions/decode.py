@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.errors import invalid
 from hyperinfer.formats.chat_completions.request import (
     AudioPart,
     ChatCompletionRequest,
@@ -45,10 +45,6 @@ _UNPORTABLE: dict[str, Callable[[Any], bool]] = {
 _READ = frozenset({"metadata", "thinking", *_UNPORTABLE})
 
 
-def _invalid(path: str, why: str) -> GatewayError:
-    return GatewayError(ErrorCode.INVALID_REQUEST, f"{path}: {why}", param=path)
-
-
 def media_source(url: str) -> MediaSource:
     """data: URLs become inline base64; anything else is fetched by the provider."""
     if url.startswith("data:") and ";base64," in url:
@@ -74,12 +70,12 @@ def _part(part: ContentPart, path: str) -> Block:
                 return DocumentBlock(
                     source=MediaSource(kind="url", url=file.file_url), filename=file.filename
                 )
-            raise _invalid(f"{path}.file", "one of file_data, file_id or file_url is required")
+            raise invalid(f"{path}.file", "one of file_data, file_id or file_url is required")
         case AudioPart():
             return AudioBlock(data=part.input_audio.data, format=part.input_audio.format)
         case RefusalPart():
             return TextBlock(text=part.refusal)
-    raise _invalid(path, "unsupported content part")
+    raise invalid(path, "unsupported content part")
 
 
 def _content(message: Message, path: str) -> list[Block]:
@@ -94,9 +90,9 @@ def _tool_input(arguments: str, path: str) -> dict[str, Any]:
     try:
         parsed = json.loads(arguments or "{}")
     except ValueError:
-        raise _invalid(path, "tool call arguments must be a JSON object") from None
+        raise invalid(path, "tool call arguments must be a JSON object") from None
     if not isinstance(parsed, dict):
-        raise _invalid(path, "tool call arguments must be a JSON object")
+        raise invalid(path, "tool call arguments must be a JSON object")
     return parsed
 
 
@@ -116,10 +112,10 @@ def _messages(messages: list[Message]) -> list[IRMessage]:
     for i, message in enumerate(messages):
         path = f"messages[{i}]"
         if message.role == "function":
-            raise _invalid(f"{path}.role", "the deprecated 'function' role is not supported; use 'tool'")
+            raise invalid(f"{path}.role", "the deprecated 'function' role is not supported; use 'tool'")
         if message.role == "tool":
             if not message.tool_call_id:
-                raise _invalid(f"{path}.tool_call_id", "is required for tool messages")
+                raise invalid(f"{path}.tool_call_id", "is required for tool messages")
             texts = [b for b in _content(message, path) if isinstance(b, TextBlock)]
             result = ToolResultBlock(tool_use_id=message.tool_call_id, content=tuple(texts))
             if (
@@ -155,7 +151,7 @@ def _output_format(request: ChatCompletionRequest) -> OutputFormat | None:
     if fmt.type == "json_object":
         return OutputFormat(kind="json_object")
     if fmt.json_schema is None:
-        raise _invalid("response_format.json_schema", "is required when type is json_schema")
+        raise invalid("response_format.json_schema", "is required when type is json_schema")
     schema = fmt.json_schema
     return OutputFormat.model_validate(
         {
@@ -172,7 +168,7 @@ def decode(request: ChatCompletionRequest) -> Request:
     extra = request.model_extra or {}
     for field, unportable in _UNPORTABLE.items():
         if unportable(extra.get(field)):
-            raise _invalid(field, "cannot be honoured by this model's provider")
+            raise invalid(field, "cannot be honoured by this model's provider")
     stop = request.stop
     return Request(
         model=request.model,
@@ -207,7 +203,7 @@ def _reasoning(request: ChatCompletionRequest, extra: dict[str, Any]) -> Reasoni
     thinking = extra.get("thinking")
     if not isinstance(thinking, dict):
         if thinking is not None:
-            raise _invalid("thinking", "must be an object such as {'type': 'enabled', 'budget_tokens': 2048}")
+            raise invalid("thinking", "must be an object such as {'type': 'enabled', 'budget_tokens': 2048}")
         return None
     kind, budget = thinking.get("type"), thinking.get("budget_tokens")
     if kind == "disabled":
@@ -216,4 +212,4 @@ def _reasoning(request: ChatCompletionRequest, extra: dict[str, Any]) -> Reasoni
         return Reasoning(adaptive=True)
     if kind == "enabled" and isinstance(budget, int) and not isinstance(budget, bool) and budget > 0:
         return Reasoning(budget_tokens=budget)
-    raise _invalid("thinking", "must be {'type': 'enabled', 'budget_tokens': N}, 'disabled' or 'adaptive'")
+    raise invalid("thinking", "must be {'type': 'enabled', 'budget_tokens': N}, 'disabled' or 'adaptive'")

@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from hyperinfer.formats.responses.decode_input import invalid, messages
+from hyperinfer.errors import invalid
+from hyperinfer.formats.responses.decode_input import messages
 from hyperinfer.formats.responses.request import (
     FunctionChoice,
     FunctionTool,

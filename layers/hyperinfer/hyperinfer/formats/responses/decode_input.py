@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.errors import invalid
 from hyperinfer.formats.responses.items import (
     FunctionCallItem,
     FunctionCallOutputItem,
@@ -52,10 +52,6 @@ _MEDIA_TYPES = {
     "json": "application/json",
     "html": "text/html",
 }
-
-
-def invalid(path: str, why: str) -> GatewayError:
-    return GatewayError(ErrorCode.INVALID_REQUEST, f"{path}: {why}", param=path)
 
 
 def _data_url(url: str, path: str) -> MediaSource:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.errors import invalid
 from hyperinfer.ir.content import (
     Block,
     CacheControl,
@@ -32,10 +32,6 @@ _ALLOWED = {
     "assistant": {"text", "tool_use", "thinking", "redacted_thinking"},
 }
 IMAGE_MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
-
-
-def invalid(path: str, why: str) -> GatewayError:
-    return GatewayError(ErrorCode.INVALID_REQUEST, f"{path}: {why}", param=path)
 
 
 def encode_conversation(request: Request, dropped: list[str]) -> tuple[list[Json], list[Json]]:

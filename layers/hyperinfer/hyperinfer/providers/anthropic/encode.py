@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hyperinfer.errors import invalid
 from hyperinfer.ir.request import Request
-from hyperinfer.providers.anthropic.content import encode_conversation, invalid
+from hyperinfer.providers.anthropic.content import encode_conversation
 from hyperinfer.providers.anthropic.hints import AnthropicEncoded, DecodeHints
 from hyperinfer.providers.anthropic.reasoning import encode_thinking
 from hyperinfer.providers.anthropic.tools import encode_tools

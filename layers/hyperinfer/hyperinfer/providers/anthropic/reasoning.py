@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
+from hyperinfer.errors import invalid
 from hyperinfer.ir.effort import EFFORT_BUDGET, BudgetEffort
 from hyperinfer.ir.request import Reasoning
-from hyperinfer.providers.anthropic.content import invalid
 from hyperinfer.providers.target import Target
 
 MIN_BUDGET = 1024  # Anthropic's documented minimum budget_tokens

@@ -18,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from hyperinfer.errors import invalid
 from hyperinfer.ir.request import Request, Tool, ToolChoice
-from hyperinfer.providers.anthropic.content import invalid, with_cache
+from hyperinfer.providers.anthropic.content import with_cache
 from hyperinfer.providers.output_tool import output_tool
 
 Json = dict[str, Any]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.errors import invalid
 from hyperinfer.ir.content import (
     Block,
     CacheControl,
@@ -47,10 +47,6 @@ _ALLOWED = {
     "user": {"text", "image", "document", "tool_result"},
     "assistant": {"text", "tool_use", "thinking", "redacted_thinking"},
 }
-
-
-def invalid(path: str, why: str) -> GatewayError:
-    return GatewayError(ErrorCode.INVALID_REQUEST, f"{path}: {why}", param=path)
 
 
 def cache_point(cache_control: CacheControl) -> Json:

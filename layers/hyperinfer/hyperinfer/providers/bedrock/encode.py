@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from hyperinfer.errors import invalid
 from hyperinfer.ir.content import ToolResultBlock, ToolUseBlock
 from hyperinfer.ir.request import Request
-from hyperinfer.providers.bedrock.content import encode_conversation, invalid
+from hyperinfer.providers.bedrock.content import encode_conversation
 from hyperinfer.providers.bedrock.hints import BedrockEncoded, DecodeHints
 from hyperinfer.providers.bedrock.model_fields import family, model_fields
 from hyperinfer.providers.bedrock.tools import encode_tools

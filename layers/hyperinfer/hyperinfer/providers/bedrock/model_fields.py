@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from hyperinfer.errors import invalid
 from hyperinfer.ir.effort import effort_for_budget
 from hyperinfer.ir.request import Reasoning, Request
 from hyperinfer.providers.anthropic.reasoning import encode_thinking
-from hyperinfer.providers.bedrock.content import invalid
 from hyperinfer.providers.target import Target
 
 Json = dict[str, Any]

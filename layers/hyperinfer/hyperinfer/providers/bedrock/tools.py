@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from hyperinfer.errors import invalid
 from hyperinfer.ir.request import Request, Tool, ToolChoice
-from hyperinfer.providers.bedrock.content import cache_point, invalid
+from hyperinfer.providers.bedrock.content import cache_point
 from hyperinfer.providers.output_tool import TOOL_NAME, output_tool
 
 Json = dict[str, Any]

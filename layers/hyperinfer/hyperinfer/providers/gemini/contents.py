@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.errors import invalid
 from hyperinfer.ir.content import (
     AudioBlock,
     Block,
@@ -26,10 +26,6 @@ from hyperinfer.ir.request import Message, Request
 from hyperinfer.providers.gemini import signatures
 
 Json = dict[str, Any]
-
-
-def invalid(path: str, why: str) -> GatewayError:
-    return GatewayError(ErrorCode.INVALID_REQUEST, f"{path}: {why}", param=path)
 
 
 def encode_contents(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hyperinfer.errors import invalid
 from hyperinfer.ir.request import Request
-from hyperinfer.providers.gemini.contents import encode_contents, invalid
+from hyperinfer.providers.gemini.contents import encode_contents
 from hyperinfer.providers.gemini.thinking import thinking_config
 from hyperinfer.providers.target import Encoded, Target
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from hyperinfer.errors import invalid
 from hyperinfer.ir.effort import EFFORT_BUDGET, BudgetEffort, effort_for_budget
 from hyperinfer.ir.request import Reasoning
-from hyperinfer.providers.gemini.contents import invalid
 from hyperinfer.providers.target import Target
 
 LEVEL_ORDER = ("minimal", "low", "medium", "high")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.errors import invalid
 from hyperinfer.ir.content import (
     AudioBlock,
     Block,
@@ -26,10 +26,6 @@ from hyperinfer.providers.target import Encoded, Target
 MAX_STOP_SEQUENCES = 4
 
 
-def _invalid(path: str, why: str) -> GatewayError:
-    return GatewayError(ErrorCode.INVALID_REQUEST, f"{path}: {why}", param=path)
-
-
 def data_url(source: MediaSource) -> str:
     return f"data:{source.media_type or 'application/octet-stream'};base64,{source.data}"
 
@@ -47,7 +43,7 @@ class _Encoder:
                 return {"type": "text", "text": block.text}
             case ImageBlock(source=source):
                 if source.kind in {"file_id", "text"}:
-                    raise _invalid(path, "images by file id are not supported by this model's provider")
+                    raise invalid(path, "images by file id are not supported by this model's provider")
                 image: dict[str, Any] = {"url": source.url if source.kind == "url" else data_url(source)}
                 if block.detail:
                     image["detail"] = block.detail
@@ -56,7 +52,7 @@ class _Encoder:
                 return self.document(block, source, path)
             case AudioBlock():
                 return {"type": "input_audio", "input_audio": {"data": block.data, "format": block.format}}
-        raise _invalid(path, f"{block.type} content cannot be sent to this model's provider")
+        raise invalid(path, f"{block.type} content cannot be sent to this model's provider")
 
     def document(self, block: DocumentBlock, source: MediaSource, path: str) -> dict[str, Any]:
         if source.kind == "text":  # a plain-text document is its text
@@ -64,7 +60,7 @@ class _Encoder:
         if source.kind == "file_id":
             return {"type": "file", "file": {"file_id": source.file_id}}
         if source.kind == "url":
-            raise _invalid(
+            raise invalid(
                 path, "documents by URL are not supported by this model's provider; send them inline"
             )
         return {
@@ -93,7 +89,7 @@ class _Encoder:
         texts = []
         for j, block in enumerate(message.content):
             if not isinstance(block, TextBlock):
-                raise _invalid(f"{path}.content[{j}]", "system messages hold text only")
+                raise invalid(f"{path}.content[{j}]", "system messages hold text only")
             texts.append(block.text)
         return "\n\n".join(texts)
 
@@ -147,9 +143,7 @@ class _Encoder:
                 case ThinkingBlock() | RedactedThinkingBlock():
                     self.dropped.append(f"{path}.content[{j}]")  # chat cannot send reasoning back
                 case _:
-                    raise _invalid(
-                        f"{path}.content[{j}]", f"assistant turns cannot hold {block.type} content"
-                    )
+                    raise invalid(f"{path}.content[{j}]", f"assistant turns cannot hold {block.type} content")
         out: dict[str, Any] = {"role": "assistant", "content": "".join(texts) if texts else None}
         if calls:
             out["tool_calls"] = calls
@@ -200,15 +194,15 @@ class _Encoder:
         req = self.request
         if req.temperature is not None:
             if not 0 <= req.temperature <= 2:
-                raise _invalid("temperature", "must be between 0 and 2 for this model")
+                raise invalid("temperature", "must be between 0 and 2 for this model")
             body["temperature"] = req.temperature
         if req.top_p is not None:
             body["top_p"] = req.top_p
         if req.top_k is not None:
-            raise _invalid("top_k", "is not supported by this model's provider")
+            raise invalid("top_k", "is not supported by this model's provider")
         if req.stop:
             if len(req.stop) > MAX_STOP_SEQUENCES:
-                raise _invalid(
+                raise invalid(
                     "stop", f"this model's provider accepts at most {MAX_STOP_SEQUENCES} stop sequences"
                 )
             body["stop"] = list(req.stop)

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from hyperinfer.errors import invalid
 from hyperinfer.ir.effort import effort_for_budget
 from hyperinfer.ir.request import Request
-from hyperinfer.providers.openai_responses.encode_input import InputEncoder, invalid
+from hyperinfer.providers.openai_responses.encode_input import InputEncoder
 from hyperinfer.providers.openai_user import openai_user
 from hyperinfer.providers.target import Encoded, Target
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hyperinfer.errors import ErrorCode, GatewayError
+from hyperinfer.errors import invalid
 from hyperinfer.ir.content import (
     AudioBlock,
     Block,
@@ -35,10 +35,6 @@ from hyperinfer.ir.content import (
 from hyperinfer.ir.request import Message
 
 TOOL_RESULT_SEPARATOR = "\n"
-
-
-def invalid(path: str, why: str) -> GatewayError:
-    return GatewayError(ErrorCode.INVALID_REQUEST, f"{path}: {why}", param=path)
 
 
 def data_url(source: MediaSource) -> str:
