@@ -13,6 +13,8 @@ from hyperinfer.local.emulator import Emulator
 
 from tests.unit.reports.storage import isolated_settings
 
+ID = {name: ids.message_batch_id() for name in "ABCDE"}
+
 
 class Clock:
     def __init__(self) -> None:
@@ -62,67 +64,67 @@ def new_batch(store: BatchStore, batch_id: str, total: int = 2) -> dict[str, Any
 
 
 def test_a_request_is_claimed_by_one_run_at_a_time(store: BatchStore) -> None:
-    new_batch(store, "msgbatch_A")
-    first = store.claim("msgbatch_A", 0, "tok-1", lease_seconds=60)
+    new_batch(store, ID["A"])
+    first = store.claim(ID["A"], 0, "tok-1", lease_seconds=60)
     assert first is not None and first["body"] == {"n": 0} and first["attempts"] == 1
-    assert store.claim("msgbatch_A", 0, "tok-2", lease_seconds=60) is None
+    assert store.claim(ID["A"], 0, "tok-2", lease_seconds=60) is None
 
 
 def test_a_claim_whose_lease_ran_out_can_be_taken_again(store: BatchStore, clock: Clock) -> None:
-    new_batch(store, "msgbatch_B")
-    assert store.claim("msgbatch_B", 0, "tok-1", lease_seconds=60) is not None
+    new_batch(store, ID["B"])
+    assert store.claim(ID["B"], 0, "tok-1", lease_seconds=60) is not None
     clock.now += 61
-    again = store.claim("msgbatch_B", 0, "tok-2", lease_seconds=60)
+    again = store.claim(ID["B"], 0, "tok-2", lease_seconds=60)
     assert again is not None and again["attempts"] == 2 and again["claim"] == "tok-2"
 
 
 def test_only_the_run_holding_the_claim_writes_the_outcome_and_only_once(
     store: BatchStore, clock: Clock
 ) -> None:
-    new_batch(store, "msgbatch_C")
-    store.claim("msgbatch_C", 0, "tok-1", lease_seconds=60)
+    new_batch(store, ID["C"])
+    store.claim(ID["C"], 0, "tok-1", lease_seconds=60)
     clock.now += 61
-    store.claim("msgbatch_C", 0, "tok-2", lease_seconds=60)
+    store.claim(ID["C"], 0, "tok-2", lease_seconds=60)
     result = {"type": "succeeded", "status_code": 200, "body": {"id": "msg_1"}}
 
     def settle(token: str) -> bool:
         return store.transact([
-            store.outcome_item("msgbatch_C", 0, "succeeded", result, claim=token),
-            store.counts_item("ws_a", "msgbatch_C", "succeeded"),
+            store.outcome_item(ID["C"], 0, "succeeded", result, claim=token),
+            store.counts_item("ws_a", ID["C"], "succeeded"),
         ])  # fmt: skip
 
     assert settle("tok-1") is False  # the stale run: nothing written, counts untouched
     assert settle("tok-2") is True
     assert settle("tok-2") is False  # a duplicate: the request already has its outcome
-    batch = store.get("ws_a", "msgbatch_C")
+    batch = store.get("ws_a", ID["C"])
     assert batch is not None and (batch["processing"], batch["succeeded"]) == (1, 1)
-    [done] = [r for r in store.requests("msgbatch_C") if r["index"] == 0]
+    [done] = [r for r in store.requests(ID["C"]) if r["index"] == 0]
     assert (done["state"], store.result_of(done)) == ("succeeded", result)
 
 
 def test_a_request_is_canceled_only_while_nobody_runs_it(store: BatchStore) -> None:
-    new_batch(store, "msgbatch_D")
-    store.claim("msgbatch_D", 0, "tok-1", lease_seconds=60)
+    new_batch(store, ID["D"])
+    store.claim(ID["D"], 0, "tok-1", lease_seconds=60)
     cancel = [
-        store.outcome_item("msgbatch_D", 0, "canceled", {"type": "canceled"}, claim=None),
-        store.counts_item("ws_a", "msgbatch_D", "canceled"),
+        store.outcome_item(ID["D"], 0, "canceled", {"type": "canceled"}, claim=None),
+        store.counts_item("ws_a", ID["D"], "canceled"),
     ]
     assert store.transact(cancel) is False  # running: it finishes
     cancel_other = [
-        store.outcome_item("msgbatch_D", 1, "canceled", {"type": "canceled"}, claim=None),
-        store.counts_item("ws_a", "msgbatch_D", "canceled"),
+        store.outcome_item(ID["D"], 1, "canceled", {"type": "canceled"}, claim=None),
+        store.counts_item("ws_a", ID["D"], "canceled"),
     ]
     assert store.transact(cancel_other) is True
-    assert store.claim("msgbatch_D", 1, "tok-2", lease_seconds=60) is None
+    assert store.claim(ID["D"], 1, "tok-2", lease_seconds=60) is None
 
 
 def test_a_result_too_large_for_an_item_is_kept_in_s3(store: BatchStore) -> None:
     big = {"type": "succeeded", "status_code": 200, "body": {"text": "x" * 400_000}}
-    stored = store.stored_result("ws_a", "msgbatch_E", 7, big)
+    stored = store.stored_result("ws_a", ID["E"], 7, big)
     assert set(stored) == {"s3_key"}
     assert store.result_of({"result": stored}) == big
     small = {"type": "canceled"}
-    assert store.result_of({"result": store.stored_result("ws_a", "msgbatch_E", 8, small)}) == small
+    assert store.result_of({"result": store.stored_result("ws_a", ID["E"], 8, small)}) == small
 
 
 def test_workspace_slots_are_leased_and_released(store: BatchStore, clock: Clock) -> None:

@@ -118,3 +118,13 @@ def test_every_bad_line_of_an_input_file_is_reported_with_its_number(catalog: Ca
 def test_an_empty_input_file_is_a_problem(catalog: Catalog) -> None:
     _, problems = openai_requests(b"\n\n", "/v1/chat/completions", catalog)
     assert [p.param for p in problems] == ["input_file_id"]
+
+
+def test_only_ids_of_the_minted_shape_are_looked_up() -> None:
+    from hyperinfer.batches import ids
+    from hyperinfer.batches.store import VALID_ID
+
+    for good in (ids.message_batch_id(), ids.openai_batch_id(), ids.file_id()):
+        assert VALID_ID.fullmatch(good)
+    for bad in ("", "file-", "msgbatch_x", "batch_" + "A" * 2000, "file-" + "0" * 26 + "/x"):
+        assert not VALID_ID.fullmatch(bad)

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef, UpdateTypeDef
 
 OPEN_PARTITIONS = 8
+# Gathering funds into one shard is optimistic: under many concurrent holds a gather can lose to
+# another's, and a request the balance can pay must not get a 402 for it, so it looks again.
+MAX_CONSOLIDATIONS = 6
 SWEEP_TTL_SECONDS = 7 * 24 * 3600  # a reservation item outlives any sweep delay
 
 
@@ -85,7 +88,7 @@ class Billing:
         n = self.store.shards
         funds, slots = random.sample(range(n), n), random.sample(range(n), n)
         f = s = consolidations = 0
-        for _ in range(4 * n):
+        for _ in range(8 * n):
             outcome = self._try(
                 api_key,
                 amount,
@@ -106,7 +109,9 @@ class Billing:
             elif outcome == "funds":
                 f += 1
                 if f == n:  # no single shard can pay: gather the funds into one and try again
-                    if consolidations == 2 or not self._consolidate(api_key.workspace_id, amount, funds[0]):
+                    if consolidations == MAX_CONSOLIDATIONS or not self._consolidate(
+                        api_key.workspace_id, amount, funds[0]
+                    ):
                         break
                     f, consolidations = 0, consolidations + 1
             else:

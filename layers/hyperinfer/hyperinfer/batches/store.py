@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 RETENTION_SECONDS = 29 * 24 * 3600
+# The shape of every id batches/ids.py mints (msgbatch_, batch_, file-, and the output files' own).
+VALID_ID = re.compile(r"(msgbatch_|batch_|file-)[0-9A-Z]{26}[oe]?")
 ITEM_BODY_LIMIT = 300_000  # bytes of JSON kept in an item; larger bodies go to S3 (items cap at 400 KB)
 CHUNK = 500  # requests per chunk file and per expand message
 
@@ -86,6 +89,8 @@ class BatchStore:
         )
 
     def get(self, workspace_id: str, batch_id: str) -> dict[str, Any] | None:
+        if not VALID_ID.fullmatch(batch_id):  # never one of ours (and DynamoDB refuses '' or 2 KB)
+            return None
         item = self.db.get_item(
             TableName=self.table, Key=batch_key(workspace_id, batch_id), ConsistentRead=True
         ).get("Item")
@@ -326,6 +331,8 @@ class BatchStore:
         )
 
     def get_file(self, workspace_id: str, file_id: str) -> dict[str, Any] | None:
+        if not VALID_ID.fullmatch(file_id):
+            return None
         item = self.db.get_item(TableName=self.table, Key=file_key(workspace_id, file_id)).get("Item")
         return _strip(from_item(item)) if item else None
 
