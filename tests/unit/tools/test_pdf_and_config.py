@@ -114,3 +114,17 @@ def test_the_shipped_catalog_has_no_image_tool_and_says_so() -> None:
 def test_a_bad_tools_section_fails_at_load_naming_the_field(tools: dict[str, Any], field: str) -> None:
     with pytest.raises(ValidationError, match=field):
         Catalog.model_validate(_catalog(tools))
+
+
+@pytest.mark.parametrize("ingress", ["responses", "chat_completions", "anthropic_messages"])
+def test_tools_that_are_not_a_list_are_left_for_the_schema_to_refuse(ingress: str) -> None:
+    """Found by schemathesis: `tools: <a number>` beside an activating field crashed activation."""
+    from hyperinfer.tools.activation import activate
+    from hyperinfer.tools.config import ToolsConfig
+
+    payload = {"model": "m", "hi_tool_events": None, "tools": -2.4e16, "plugins": [{"id": "datetime"}]}
+    if ingress == "responses":
+        del payload["plugins"]
+    activation, body = activate(ingress, payload, ToolsConfig())
+    assert body["tools"] == -2.4e16  # untouched: the format's request model names `tools`
+    assert (activation is None) == (ingress == "responses")

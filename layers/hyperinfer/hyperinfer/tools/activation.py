@@ -48,6 +48,13 @@ def _configured(tool: str, config: ToolsConfig) -> bool:
     return tool in ("pdf", "datetime") or getattr(config, tool) is not None
 
 
+def _tools(payload: dict[str, Any]) -> list[Any]:
+    """The request's tools when they are a list; anything else is left for the format's schema to
+    refuse, naming the field, after activation."""
+    tools = payload.get("tools")
+    return tools if isinstance(tools, list) else []
+
+
 def _plugins(payload: dict[str, Any], config: ToolsConfig) -> tuple[list[str], bool]:
     plugins = payload.get("plugins")
     if plugins is None:
@@ -73,7 +80,7 @@ def _plugins(payload: dict[str, Any], config: ToolsConfig) -> tuple[list[str], b
 def _anthropic_tools(payload: dict[str, Any], config: ToolsConfig) -> tuple[list[str], list[Any]]:
     ids: list[str] = []
     kept: list[Any] = []
-    for i, tool in enumerate(payload.get("tools") or []):
+    for i, tool in enumerate(_tools(payload)):
         kind = tool.get("type") if isinstance(tool, dict) else None
         ours = next(
             (t for p, t in ANTHROPIC_TOOLS.items() if isinstance(kind, str) and kind.startswith(p)), None
@@ -95,7 +102,7 @@ def _responses_tools(payload: dict[str, Any], config: ToolsConfig) -> tuple[list
     ids: list[str] = []
     events = False
     kept: list[Any] = []
-    for i, tool in enumerate(payload.get("tools") or []):
+    for i, tool in enumerate(_tools(payload)):
         kind = tool.get("type") if isinstance(tool, dict) else None
         if kind in RESPONSES_REFUSED:
             raise invalid(f"tools[{i}].type", f"{kind!r} {_PROVIDER_RUN}use the gateway's own server tools")
@@ -145,7 +152,7 @@ def activate(
     else:
         ids, asked = _plugins(payload, config)
         events |= asked
-        tools = payload.get("tools") or []
+        tools = _tools(payload)
         if ingress == "anthropic_messages":
             native, tools = _anthropic_tools(payload, config)
             anthropic_blocks = bool(native)
@@ -160,7 +167,7 @@ def activate(
     ids += online
     if not ids:
         return None, payload
-    if "tools" in payload:
+    if isinstance(payload.get("tools"), list):  # anything else stays, for the schema to refuse
         body["tools"] = tools
         if not tools:
             body.pop("tools")
