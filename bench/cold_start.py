@@ -2,6 +2,7 @@
 (same pins, bytecode from the layer), importing the entry module and serving its first request.
 
     .venv/bin/python bench/cold_start.py [--runs 5] [--no-build] [--only chat_completions,...]
+    .venv/bin/python bench/cold_start.py --layer /tmp/before  # a copy of an earlier build, to compare
 
 Wall time is taken by the parent from spawning the interpreter until the child reports its first
 answer, so interpreter start-up, every import (deferred ones included) and the first request's
@@ -149,7 +150,7 @@ def event_for(name: str) -> Path:
     return folder / chosen if chosen else sorted(folder.glob("*.json"))[0]
 
 
-def prepare(workdir: Path, *, tracer: bool) -> dict[str, str]:
+def prepare(workdir: Path, *, tracer: bool, layer: Path = LAYER) -> dict[str, str]:
     """Start moto and the fake provider, seed the sample key; the children's environment."""
     import yaml
     from hyperinfer.catalog import Catalog, write_catalog_json
@@ -178,7 +179,7 @@ def prepare(workdir: Path, *, tracer: bool) -> dict[str, str]:
     accounts.create_key("ws_events", "bench", key=SAMPLE_KEY)
     return {
         "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(LAYER / "python"),
+        "PYTHONPATH": str(layer / "python"),
         "PYTHONDONTWRITEBYTECODE": "1",  # /var/task is read-only on Lambda
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
@@ -231,6 +232,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-build", action="store_true", help="reuse build/layer-x86_64 as it is")
     parser.add_argument("--only", default="", help="comma-separated function names")
+    parser.add_argument("--layer", type=Path, help="measure this built layer as it is (implies --no-build)")
     parser.add_argument(
         "--tracer",
         choices=["on", "off"],
@@ -244,13 +246,14 @@ def main() -> None:
     python = find_python312()
     if python is None:
         raise SystemExit("python3.12 is needed (Lambda's runtime); see README")
-    if not args.no_build or not (LAYER / "python").is_dir():
+    layer = (args.layer or LAYER).resolve()
+    if args.layer is None and (not args.no_build or not (LAYER / "python").is_dir()):
         build(LAYER, "x86_64")
     only = {n for n in args.only.split(",") if n}
     with tempfile.TemporaryDirectory() as tmp:
-        env = prepare(Path(tmp), tracer=args.tracer == "on")
+        env = prepare(Path(tmp), tracer=args.tracer == "on", layer=layer)
         print(
-            f"python {python}, layer {LAYER.relative_to(REPO)}, tracer {args.tracer}, "
+            f"python {python}, layer {layer}, tracer {args.tracer}, "
             f"median of {args.runs} fresh processes"
         )
         print(

@@ -71,3 +71,43 @@ def test_passthrough_loads_only_the_flavour_a_request_uses() -> None:
     assert (
         sorted(loaded & {"hyperinfer.gateway.passthrough.messages", "hyperinfer.providers.anthropic"}) == []
     )
+
+
+# The IR's models and the translation halves of the provider kinds: a same-format call needs none.
+IR_MODELS = (
+    "hyperinfer.ir.request",
+    "hyperinfer.ir.content",
+    "hyperinfer.ir.events",
+    "hyperinfer.ir.response",
+    "hyperinfer.providers.target",
+)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "ingress", "flavour"),
+    [
+        ("chat_completions", "CHAT_COMPLETIONS", "chat"),
+        ("responses", "RESPONSES", "responses"),
+        ("messages", "ANTHROPIC_MESSAGES", "messages"),
+    ],
+)
+def test_a_passthrough_call_loads_none_of_the_ir(endpoint: str, ingress: str, flavour: str) -> None:
+    # What a same-format request touches: its endpoint, the request schema, the native adapter
+    # (URL, headers, error mapping) and the passthrough flavour that reads the answer's usage.
+    probe = (
+        "import json, sys\n"
+        f"import hyperinfer.endpoints.{endpoint}\n"
+        "from hyperinfer.gateway import ingress\n"
+        "from hyperinfer.gateway.adapters import adapter_for\n"
+        "from hyperinfer.gateway.passthrough import flavour_of\n"
+        f"chosen = ingress.{ingress}\n"
+        "chosen.request_model  # noqa: B018 - the schema is built on first use\n"
+        "adapter = adapter_for(chosen.native)\n"
+        "adapter.map_error('p', 500, b'{}', {}, ())\n"
+        "flavour_of(chosen.name)\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout))
+    assert f"hyperinfer.gateway.passthrough.{flavour}" in loaded
+    assert sorted(loaded & set(IR_MODELS)) == []

@@ -9,7 +9,10 @@ import pytest
 from hyperinfer.errors import ErrorCode
 from hyperinfer.ir.content import RedactedThinkingBlock, TextBlock, ThinkingBlock, ToolUseBlock
 from hyperinfer.ir.usage import Usage
-from hyperinfer.providers.anthropic import DecodeHints, decode_response, map_error, usage_from_anthropic
+from hyperinfer.providers.anthropic.decode import decode_response
+from hyperinfer.providers.anthropic.errors import map_error
+from hyperinfer.providers.anthropic.hints import DecodeHints
+from hyperinfer.providers.anthropic.usage import usage_from_anthropic
 
 SECRET = "sk-ant-api03-supersecretvalue1234567890"
 

@@ -20,10 +20,11 @@ from hyperinfer.ir.content import (
     ToolResultBlock,
     ToolUseBlock,
 )
-from hyperinfer.ir.effort import BudgetEffort
+from hyperinfer.ir.effort import EFFORT_BUDGET, BudgetEffort
 from hyperinfer.ir.request import Message, OutputFormat, Reasoning, Request, Tool, ToolChoice
 from hyperinfer.providers import anthropic
-from hyperinfer.providers.anthropic import EFFORT_BUDGET, AnthropicEncoded, encode_request
+from hyperinfer.providers.anthropic.encode import encode_request
+from hyperinfer.providers.anthropic.hints import AnthropicEncoded
 from hyperinfer.providers.contract import Credentials
 from hyperinfer.providers.target import Encoded, Target
 

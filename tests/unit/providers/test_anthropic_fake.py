@@ -29,7 +29,11 @@ from hyperinfer.local.fakes.server import (
     prompt_tokens,
 )
 from hyperinfer.providers import anthropic
-from hyperinfer.providers.anthropic import AnthropicEncoded, DecodeHints, StreamDecoder
+from hyperinfer.providers.anthropic.decode import decode_response
+from hyperinfer.providers.anthropic.encode import encode_request
+from hyperinfer.providers.anthropic.errors import map_error
+from hyperinfer.providers.anthropic.hints import AnthropicEncoded, DecodeHints
+from hyperinfer.providers.anthropic.stream import StreamDecoder
 from hyperinfer.providers.contract import Credentials
 from hyperinfer.providers.sse import SSEDecoder
 from hyperinfer.providers.target import Target
@@ -48,7 +52,7 @@ def encoded(directive: str, *, stream: bool = False, **kwargs: Any) -> Anthropic
     )
     request = Request(model="anthropic/claude-sonnet-4.5", messages=(user,), **kwargs)
     target = Target(upstream_model="claude-sonnet-4-6", max_output_tokens=4096, stream=stream, reasoning=True)
-    return anthropic.encode_request(request, target)
+    return encode_request(request, target)
 
 
 def endpoint(fake: FakeProvider) -> str:
@@ -66,7 +70,7 @@ def post(fake: FakeProvider, body: dict[str, Any], headers: dict[str, str] | Non
 def message(fake: FakeProvider, sent: AnthropicEncoded) -> Response:
     answer = post(fake, sent.body)
     assert answer.status_code == 200, answer.text
-    return anthropic.decode_response(answer.json(), sent.hints)
+    return decode_response(answer.json(), sent.hints)
 
 
 def stream_events(fake: FakeProvider, sent: AnthropicEncoded) -> Iterator[Event]:
@@ -92,7 +96,7 @@ def streamed(fake: FakeProvider, sent: AnthropicEncoded) -> Response:
 
 def failure(fake: FakeProvider, directive: str) -> GatewayError:
     answer = post(fake, encoded(directive).body)
-    return anthropic.map_error(answer.status_code, answer.content, answer.headers, [KEY])
+    return map_error(answer.status_code, answer.content, answer.headers, [KEY])
 
 
 # ------------------------------------------------------------------------------------ answers
@@ -109,7 +113,7 @@ def test_a_plain_message_speaks_anthropics_format_and_decodes(fake: FakeProvider
         "cache_creation_input_tokens",
         "cache_creation",
     }
-    response = anthropic.decode_response(raw, sent.hints)
+    response = decode_response(raw, sent.hints)
     assert response.content == (TextBlock(text=" ".join(REPLY_WORDS[:3])),)
     assert response.stop_reason == "end_turn"
     assert response.usage.input_tokens == prompt_tokens(sent.body)

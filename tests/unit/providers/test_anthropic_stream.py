@@ -26,7 +26,9 @@ from hyperinfer.ir.events import (
 )
 from hyperinfer.ir.response import Response
 from hyperinfer.ir.usage import Usage
-from hyperinfer.providers.anthropic import DecodeHints, StreamDecoder, decode_response
+from hyperinfer.providers.anthropic.decode import decode_response
+from hyperinfer.providers.anthropic.hints import DecodeHints
+from hyperinfer.providers.anthropic.stream import StreamDecoder
 from hyperinfer.providers.sse import SSEDecoder, SSEEvent
 
 from tests.unit.providers.streaming import accumulate, decode_in_reads

@@ -9,7 +9,9 @@ import pytest
 from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.ir.content import TextBlock, ThinkingBlock, ToolUseBlock
 from hyperinfer.ir.usage import Usage
-from hyperinfer.providers.openai_responses import decode_response, map_error, usage_from_responses
+from hyperinfer.providers.openai_responses import map_error
+from hyperinfer.providers.openai_responses.decode import decode_response
+from hyperinfer.providers.openai_responses.outcome import usage_from_responses
 
 USAGE = {
     "input_tokens": 12033,

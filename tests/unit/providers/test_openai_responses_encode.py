@@ -23,7 +23,7 @@ from hyperinfer.ir.effort import EFFORT_BUDGET, effort_for_budget
 from hyperinfer.ir.request import Message, OutputFormat, Reasoning, Request, Tool, ToolChoice
 from hyperinfer.providers import openai_responses
 from hyperinfer.providers.contract import Credentials
-from hyperinfer.providers.openai_responses import encode_request
+from hyperinfer.providers.openai_responses.encode import encode_request
 from hyperinfer.providers.target import Encoded, Target
 
 TARGET = Target(upstream_model="gpt-5-2025-08-07", max_output_tokens=128000, stream=False)

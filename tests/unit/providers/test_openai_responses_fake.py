@@ -20,6 +20,9 @@ from hyperinfer.local.fakes.openai_chat import REASONING_TOKENS
 from hyperinfer.local.fakes.server import REPLY_WORDS, THINKING, TOOL_ARGUMENTS, FakeProvider
 from hyperinfer.providers import openai_responses
 from hyperinfer.providers.contract import Credentials
+from hyperinfer.providers.openai_responses.decode import decode_response
+from hyperinfer.providers.openai_responses.encode import encode_request
+from hyperinfer.providers.openai_responses.stream import StreamDecoder
 from hyperinfer.providers.sse import SSEDecoder
 from hyperinfer.providers.target import Target
 
@@ -43,7 +46,7 @@ def ir_request(prompt: str, **fields: Any) -> Request:
 
 def body_for(prompt: str, *, stream: bool, **fields: Any) -> dict[str, Any]:
     target = Target(upstream_model="gpt-5", max_output_tokens=128000, stream=stream, reasoning=True)
-    return openai_responses.encode_request(ir_request(prompt, **fields), target).body
+    return encode_request(ir_request(prompt, **fields), target).body
 
 
 def post(fake: FakeProvider, body: dict[str, Any]) -> httpx.Response:
@@ -59,7 +62,7 @@ def stream_events(fake: FakeProvider, body: dict[str, Any]) -> tuple[list[dict[s
     """The raw frames (event name checked against the data's type) and the decoded IR events."""
     frames: list[dict[str, Any]] = []
     events: list[Event] = []
-    sse, decoder = SSEDecoder(), openai_responses.StreamDecoder(secrets=[KEY])
+    sse, decoder = SSEDecoder(), StreamDecoder(secrets=[KEY])
     with httpx.stream(
         "POST",
         openai_responses.ADAPTER.url(f"{fake.url}/v1", "gpt-x", True),
@@ -92,7 +95,7 @@ def test_a_plain_answer_is_a_complete_response_object(fake: FakeProvider) -> Non
     assert set(TOP_LEVEL) <= set(raw)
     assert raw["store"] is False  # what the adapter sent comes back
     assert raw["output"][0]["id"].startswith("msg_")
-    decoded = openai_responses.decode_response(raw)
+    decoded = decode_response(raw)
     assert decoded.content == (TextBlock(text=" ".join(REPLY_WORDS)),)
     assert decoded.stop_reason == "end_turn" and decoded.usage.output_tokens == len(REPLY_WORDS)
     assert fake.calls[-1]["authorization"] == f"Bearer {KEY}" and fake.calls[-1]["outcome"] == "completed"
@@ -104,9 +107,7 @@ def test_a_streamed_answer_numbers_every_event_and_folds_to_the_same_answer(fake
     kinds = [f["type"] for f in frames]
     assert kinds[:2] == ["response.created", "response.in_progress"] and kinds[-1] == "response.completed"
     assert kinds.count("response.output_text.delta") == len(REPLY_WORDS)
-    whole = openai_responses.decode_response(
-        post(fake, body_for("Say hi [[fake cached=40]]", stream=False)).json()
-    )
+    whole = decode_response(post(fake, body_for("Say hi [[fake cached=40]]", stream=False)).json())
     streamed = fold(events).response()
     assert streamed.content == whole.content and streamed.usage == whole.usage
     assert streamed.usage.cache_read_tokens == 40

@@ -17,7 +17,8 @@ from hyperinfer.ir.events import BlockStart, BlockStop, Event, Finish, MessageSt
 from hyperinfer.ir.response import Response
 from hyperinfer.local.fakes.openai_responses import Answer
 from hyperinfer.local.fakes.server import TOOL_ARGUMENTS
-from hyperinfer.providers.openai_responses import StreamDecoder, decode_response
+from hyperinfer.providers.openai_responses.decode import decode_response
+from hyperinfer.providers.openai_responses.stream import StreamDecoder
 from hyperinfer.providers.sse import SSEDecoder
 
 from tests.unit.providers.streaming import accumulate, decode_in_reads

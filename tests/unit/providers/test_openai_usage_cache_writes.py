@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hyperinfer.ir.usage import Usage
 from hyperinfer.providers.openai_chat import usage_from_openai
-from hyperinfer.providers.openai_responses.decode import usage_from_responses
+from hyperinfer.providers.openai_responses.outcome import usage_from_responses
 
 
 def test_chat_usage_splits_reads_and_writes_out_of_prompt_tokens() -> None:

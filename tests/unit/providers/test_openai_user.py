@@ -14,8 +14,8 @@ from hyperinfer.formats.anthropic_messages.decode import decode
 from hyperinfer.formats.anthropic_messages.request import MessagesRequest
 from hyperinfer.ir.content import TextBlock
 from hyperinfer.ir.request import Message, Request
-from hyperinfer.providers import openai_responses
 from hyperinfer.providers.openai_chat.encode import encode_request as encode_chat
+from hyperinfer.providers.openai_responses.encode import encode_request as encode_responses
 from hyperinfer.providers.openai_user import MAX_USER_LENGTH, openai_user
 from hyperinfer.providers.target import Target
 
@@ -28,7 +28,7 @@ CLAUDE_CODE_USER_ID = json.dumps(
     },
     separators=(",", ":"),
 )
-ENCODERS = {"openai_chat": encode_chat, "openai_responses": openai_responses.encode_request}
+ENCODERS = {"openai_chat": encode_chat, "openai_responses": encode_responses}
 TARGET = Target(upstream_model="gpt-5", max_output_tokens=128000, stream=True, reasoning=True)
 
 

@@ -9,15 +9,16 @@ IR (passthrough) never loads the decoder.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic import BaseModel
+if TYPE_CHECKING:  # only the translated path loads the IR's models
+    from pydantic import BaseModel
 
-from hyperinfer.errors import GatewayError
-from hyperinfer.formats.view import View
-from hyperinfer.ir.events import Event
-from hyperinfer.ir.request import Request
-from hyperinfer.ir.response import Response
+    from hyperinfer.errors import GatewayError
+    from hyperinfer.formats.view import View
+    from hyperinfer.ir.events import Event
+    from hyperinfer.ir.request import Request
+    from hyperinfer.ir.response import Response
 
 
 class StreamEncoder(Protocol):

@@ -36,12 +36,12 @@ from hyperinfer.gateway.routed import Routed
 from hyperinfer.gateway.runtime import Runtime, runtime
 from hyperinfer.gateway.tool_triggers import wants_server_tools
 from hyperinfer.gateway.transport import client
-from hyperinfer.ir import request as ir
 from hyperinfer.ir.usage import Usage
 from hyperinfer.observability import context as observe
 from hyperinfer.request_context import request_id_of
 
 if TYPE_CHECKING:
+    from hyperinfer.ir import request as ir
     from hyperinfer.router.session import Hooks
     from hyperinfer.tools.activation import Activation
 

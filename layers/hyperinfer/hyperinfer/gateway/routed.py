@@ -15,9 +15,9 @@ from hyperinfer.formats.view import View
 from hyperinfer.gateway.metering import Meter
 from hyperinfer.gateway.plan import Candidate
 from hyperinfer.gateway.transport import UpstreamCall
-from hyperinfer.providers.target import Target
 
 if TYPE_CHECKING:
+    from hyperinfer.providers.target import Target
     from hyperinfer.router.session import Hooks
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -48,6 +48,8 @@ class Routed:
 def target_for(candidate: Candidate, stream: bool) -> Target:
     """What the adapter's encoder is told beyond the IR request: the catalog's figures for the
     model and the provider's compat options (openai_compatible: the server's differences, as data)."""
+    from hyperinfer.providers.target import Target  # the translated path's: passthrough never needs it
+
     model = candidate.model
     return Target(
         upstream_model=model.upstream_model,

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+# Reasoning effort as OpenAI names it; here, apart from the IR's models, so that a format's request
+# schema can name it without loading them.
+Effort = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
 BudgetEffort = Literal["minimal", "low", "medium", "high", "xhigh"]
 
 EFFORT_BUDGET: dict[BudgetEffort, int] = {

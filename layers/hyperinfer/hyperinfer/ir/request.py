@@ -7,9 +7,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hyperinfer.ir.content import Block, CacheControl, TextBlock
+from hyperinfer.ir.effort import Effort as Effort  # noqa: PLC0414 - re-exported
 
 Role = Literal["system", "developer", "user", "assistant"]
-Effort = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
 
 
 class _Frozen(BaseModel):

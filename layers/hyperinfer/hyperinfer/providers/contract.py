@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from hyperinfer.errors import GatewayError
-from hyperinfer.ir.events import Event
-from hyperinfer.ir.request import Request
-from hyperinfer.ir.response import Response
 from hyperinfer.providers.sse import SSEDecoder, SSEEvent
-from hyperinfer.providers.target import Encoded, Target
+
+if TYPE_CHECKING:  # a passthrough request never builds the IR's models: it imports none of them
+    from hyperinfer.errors import GatewayError
+    from hyperinfer.ir.events import Event
+    from hyperinfer.ir.request import Request
+    from hyperinfer.ir.response import Response
+    from hyperinfer.providers.target import Encoded, Target
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
-from hyperinfer.formats.contract import IngressCodec, StreamEncoder
 from hyperinfer.formats.responses.request import ResponsesRequest
 from hyperinfer.formats.sse import KEEPALIVE
-from hyperinfer.formats.view import View
-from hyperinfer.ir.request import Request
-from hyperinfer.ir.response import Response
+
+if TYPE_CHECKING:  # annotations only: a passthrough request never loads the IR
+    from pydantic import BaseModel
+
+    from hyperinfer.formats.contract import IngressCodec, StreamEncoder
+    from hyperinfer.formats.view import View
+    from hyperinfer.ir.request import Request
+    from hyperinfer.ir.response import Response
 
 
 def _echoed(request: BaseModel | None) -> ResponsesRequest | None:

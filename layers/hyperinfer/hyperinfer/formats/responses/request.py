@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag
 
 from hyperinfer.formats.responses.items import InputItem, Open, tagged
-from hyperinfer.ir.request import Effort
+from hyperinfer.ir.effort import Effort
 
 
 class FunctionTool(Open):

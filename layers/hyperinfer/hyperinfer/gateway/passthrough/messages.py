@@ -11,8 +11,8 @@ from hyperinfer.formats.view import View
 from hyperinfer.gateway.passthrough.relay import frame
 from hyperinfer.gateway.transport import UpstreamCall
 from hyperinfer.ir.usage import Usage
-from hyperinfer.providers.anthropic import usage_from_anthropic
 from hyperinfer.providers.anthropic.errors import stream_error
+from hyperinfer.providers.anthropic.usage import usage_from_anthropic
 from hyperinfer.providers.sse import SSEEvent
 
 

@@ -12,7 +12,7 @@ from hyperinfer.formats.view import View
 from hyperinfer.gateway.passthrough.relay import frame
 from hyperinfer.gateway.transport import UpstreamCall
 from hyperinfer.ir.usage import Usage
-from hyperinfer.providers.openai_responses.decode import failure, usage_from_responses
+from hyperinfer.providers.openai_responses.outcome import failure, usage_from_responses
 from hyperinfer.providers.sse import SSEEvent
 
 TERMINAL = frozenset({"response.completed", "response.incomplete"})

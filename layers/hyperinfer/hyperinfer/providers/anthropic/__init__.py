@@ -1,39 +1,24 @@
 """Anthropic Messages upstream (``POST {base}/messages``). Pure translation: IR request -> body in
 ``encode``, response and stream -> IR in ``decode`` and ``stream``, upstream failures in ``errors``;
-``ADAPTER`` is the contract the gateway calls."""
+``ADAPTER`` is the contract the gateway calls. The translation modules load on first use: a
+passthrough request needs only the URL, the headers and the error mapping."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hyperinfer.errors import GatewayError
-from hyperinfer.ir.effort import EFFORT_BUDGET
-from hyperinfer.ir.request import Request
-from hyperinfer.ir.response import Response
-from hyperinfer.providers import contract
-from hyperinfer.providers.anthropic.decode import decode_response, usage_from_anthropic
-from hyperinfer.providers.anthropic.encode import encode_request
 from hyperinfer.providers.anthropic.errors import map_error
-from hyperinfer.providers.anthropic.hints import AnthropicEncoded, DecodeHints
-from hyperinfer.providers.anthropic.stream import StreamDecoder
 from hyperinfer.providers.contract import Credentials, KeyAuth, ProviderAdapter, SSEFraming
-from hyperinfer.providers.target import Encoded, Target
+
+if TYPE_CHECKING:
+    from hyperinfer.errors import GatewayError
+    from hyperinfer.ir.request import Request
+    from hyperinfer.ir.response import Response
+    from hyperinfer.providers import contract
+    from hyperinfer.providers.target import Encoded, Target
 
 API_VERSION = "2023-06-01"
-
-__all__ = [
-    "ADAPTER",
-    "API_VERSION",
-    "EFFORT_BUDGET",
-    "AnthropicEncoded",
-    "DecodeHints",
-    "StreamDecoder",
-    "decode_response",
-    "encode_request",
-    "map_error",
-    "usage_from_anthropic",
-]
 
 
 class AnthropicAdapter(KeyAuth, SSEFraming):
@@ -48,12 +33,18 @@ class AnthropicAdapter(KeyAuth, SSEFraming):
         }
 
     def encode_request(self, request: Request, target: Target) -> Encoded:
+        from hyperinfer.providers.anthropic.encode import encode_request
+
         return encode_request(request, target)
 
     def decode_response(self, body: dict[str, Any], hints: Any) -> Response:
+        from hyperinfer.providers.anthropic.decode import decode_response
+
         return decode_response(body, hints)
 
     def stream_decoder(self, hints: Any, secrets: tuple[str, ...]) -> contract.StreamDecoder:
+        from hyperinfer.providers.anthropic.stream import StreamDecoder
+
         return StreamDecoder(hints, secrets)
 
     def map_error(

@@ -17,8 +17,8 @@ from hyperinfer.ir.content import (
     ToolUseBlock,
 )
 from hyperinfer.ir.response import Response, StopReason
-from hyperinfer.ir.usage import Usage
 from hyperinfer.providers.anthropic.hints import DecodeHints
+from hyperinfer.providers.anthropic.usage import usage_from_anthropic
 
 _STOP: dict[str, StopReason] = {
     "end_turn": "end_turn",
@@ -41,29 +41,6 @@ def final_stop(raw: str | None, *, real_tool_called: bool) -> StopReason:
     """``tool_use`` caused only by the structured-output tool is a finished answer."""
     reason = stop_reason(raw)
     return "end_turn" if reason == "tool_use" and not real_tool_called else reason
-
-
-def usage_from_anthropic(raw: dict[str, Any] | None) -> Usage:
-    """Anthropic's ``input_tokens`` already excludes cache reads and writes; cache writes split by TTL."""
-    if not raw:
-        return Usage()
-    split = raw.get("cache_creation") or {}
-    one_hour = int(split.get("ephemeral_1h_input_tokens") or 0)
-    written = raw.get("cache_creation_input_tokens")
-    total = (
-        int(written) if written is not None else one_hour + int(split.get("ephemeral_5m_input_tokens") or 0)
-    )
-    one_hour = min(one_hour, total)
-    details = raw.get("output_tokens_details") or {}
-    return Usage(
-        input_tokens=int(raw.get("input_tokens") or 0),
-        cache_read_tokens=int(raw.get("cache_read_input_tokens") or 0),
-        cache_write_tokens=total - one_hour,
-        cache_write_1h_tokens=one_hour,
-        output_tokens=int(raw.get("output_tokens") or 0),
-        reasoning_tokens=int(details.get("thinking_tokens") or 0),
-        cache_writes_reported=written is not None or bool(split),
-    )
 
 
 def decode_block(raw: dict[str, Any], hints: DecodeHints) -> OutputBlock | None:

@@ -28,9 +28,10 @@ from hyperinfer.ir.events import (
     ThinkingDelta,
     UsageUpdate,
 )
-from hyperinfer.providers.anthropic.decode import final_stop, usage_from_anthropic
+from hyperinfer.providers.anthropic.decode import final_stop
 from hyperinfer.providers.anthropic.errors import PROVIDER, stream_error
 from hyperinfer.providers.anthropic.hints import DecodeHints
+from hyperinfer.providers.anthropic.usage import usage_from_anthropic
 from hyperinfer.providers.errors import stream_broken, stream_object
 from hyperinfer.providers.sse import SSEEvent
 

@@ -4,15 +4,18 @@ path in ``encode``, ``decode`` and ``stream`` (imported on first use: passthroug
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hyperinfer.errors import GatewayError
-from hyperinfer.ir.request import Request
-from hyperinfer.ir.response import Response
 from hyperinfer.ir.usage import Usage
-from hyperinfer.providers.contract import Credentials, KeyAuth, ProviderAdapter, SSEFraming, StreamDecoder
+from hyperinfer.providers.contract import Credentials, KeyAuth, ProviderAdapter, SSEFraming
 from hyperinfer.providers.errors import upstream_error
-from hyperinfer.providers.target import Encoded, Target
+
+if TYPE_CHECKING:  # passthrough calls this adapter without the IR's models
+    from hyperinfer.errors import GatewayError
+    from hyperinfer.ir.request import Request
+    from hyperinfer.ir.response import Response
+    from hyperinfer.providers.contract import StreamDecoder
+    from hyperinfer.providers.target import Encoded, Target
 
 
 def usage_from_openai(usage: dict[str, Any] | None) -> Usage:

@@ -5,27 +5,18 @@ is the contract the gateway calls."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hyperinfer.errors import GatewayError
-from hyperinfer.ir.request import Request
-from hyperinfer.ir.response import Response
-from hyperinfer.providers import contract
 from hyperinfer.providers.contract import Credentials, KeyAuth, ProviderAdapter, SSEFraming
 from hyperinfer.providers.errors import upstream_error
-from hyperinfer.providers.openai_responses.decode import PROVIDER, decode_response, usage_from_responses
-from hyperinfer.providers.openai_responses.encode import encode_request
-from hyperinfer.providers.openai_responses.stream import StreamDecoder
-from hyperinfer.providers.target import Encoded, Target
+from hyperinfer.providers.openai_responses.outcome import PROVIDER
 
-__all__ = [
-    "ADAPTER",
-    "StreamDecoder",
-    "decode_response",
-    "encode_request",
-    "map_error",
-    "usage_from_responses",
-]
+if TYPE_CHECKING:
+    from hyperinfer.errors import GatewayError
+    from hyperinfer.ir.request import Request
+    from hyperinfer.ir.response import Response
+    from hyperinfer.providers import contract
+    from hyperinfer.providers.target import Encoded, Target
 
 
 def map_error(status: int, body: bytes, headers: Mapping[str, str], secrets: Iterable[str]) -> GatewayError:
@@ -40,12 +31,18 @@ class OpenAIResponsesAdapter(KeyAuth, SSEFraming):
         return {"Authorization": f"Bearer {credentials.api_key}", "Content-Type": "application/json"}
 
     def encode_request(self, request: Request, target: Target) -> Encoded:
+        from hyperinfer.providers.openai_responses.encode import encode_request
+
         return encode_request(request, target)
 
     def decode_response(self, body: dict[str, Any], hints: Any) -> Response:
+        from hyperinfer.providers.openai_responses.decode import decode_response
+
         return decode_response(body, hints)
 
     def stream_decoder(self, hints: Any, secrets: tuple[str, ...]) -> contract.StreamDecoder:
+        from hyperinfer.providers.openai_responses.stream import StreamDecoder
+
         return StreamDecoder(hints, secrets)
 
     def map_error(

@@ -35,15 +35,8 @@ from hyperinfer.ir.events import (
     ThinkingDelta,
     UsageUpdate,
 )
-from hyperinfer.providers.openai_responses.decode import (
-    PROVIDER,
-    failure,
-    output_flags,
-    stop_reason,
-    text_block,
-    thinking_block,
-    usage_from_responses,
-)
+from hyperinfer.providers.openai_responses.decode import output_flags, stop_reason, text_block, thinking_block
+from hyperinfer.providers.openai_responses.outcome import PROVIDER, failure, usage_from_responses
 from hyperinfer.providers.sse import SSEEvent
 
 Key = tuple[int, int]  # (output_index, content_index); function calls use content index -1
