@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from hyperinfer import collector
 from hyperinfer.observability.context import Observed, observing
 from hyperinfer.observability.logs import configure_logging
 from hyperinfer.observability.tracing import traced_handler
@@ -37,6 +38,7 @@ def observed_handler(function: str) -> Callable[[Callable[[Any, Any], R]], Calla
                     raise
                 finally:
                     _finish(observed, event, result)
+                    collector.release()  # the first invocation is done: the start is over
             return result
 
         return traced_handler(observed)

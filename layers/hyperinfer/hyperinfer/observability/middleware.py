@@ -12,6 +12,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hyperinfer import collector
 from hyperinfer.observability.context import Observed, observing
 from hyperinfer.observability.logs import configure_logging
 from hyperinfer.observability.metrics import emit_request_metrics
@@ -85,6 +86,7 @@ class ObservabilityMiddleware:
             finally:
                 log.info("request", extra=access_fields(observed))
                 emit_request_metrics(observed)
+                collector.release()  # the first answer is out: the start is over
 
 
 def _lambda_request_id(scope: Scope, headers: dict[str, str]) -> str | None:
