@@ -4,8 +4,6 @@ Prices are USD per 1M tokens, which is the same number as micro-USD per token; t
 ``Decimal`` so that cost arithmetic stays exact until it is rounded once per request.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from decimal import Decimal
@@ -29,7 +27,9 @@ Price = Annotated[Decimal, Field(ge=0)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: the catalog is validated once per process, as a whole: one validator built then,
+    # with every part inlined, costs less than one per class at import (bench/cold_start.py).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 # The Chat Completions request fields the gateway may send that a compatible server can refuse.
@@ -90,7 +90,7 @@ class Provider(_Frozen):
         return raw
 
     @model_validator(mode="after")
-    def _credentials_named(self) -> Provider:
+    def _credentials_named(self) -> "Provider":
         if self.compat is not None and self.kind is not ProviderKind.OPENAI_COMPATIBLE:
             raise ValueError("compat: only openai_compatible providers take compat options")
         if self.kind is ProviderKind.BEDROCK:
@@ -171,12 +171,12 @@ def _one_entry_per_slug(models: tuple[Model, ...]) -> None:
 class Catalog(_Frozen):
     providers: dict[str, Provider]
     models: tuple[Model, ...]
-    tools: ToolsConfig = ToolsConfig()
+    tools: ToolsConfig = Field(default_factory=ToolsConfig)
     # Slugs clients name like a model, each standing for several models (router/, issue 13).
     routes: dict[str, RouteSpec] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _names_resolve(self) -> Catalog:
+    def _names_resolve(self) -> "Catalog":
         seen: dict[str, str] = {}
         _one_entry_per_slug(self.models)
         for model in self.models:

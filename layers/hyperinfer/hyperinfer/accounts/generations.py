@@ -1,7 +1,5 @@
 """Generation records: one per request that reached a workspace, success or error."""
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field

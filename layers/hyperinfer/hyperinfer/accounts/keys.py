@@ -1,7 +1,5 @@
 """API keys: minted once, stored only as a SHA-256 hash, looked up by that hash."""
 
-from __future__ import annotations
-
 import hashlib
 import secrets
 from typing import Any, Literal

@@ -4,8 +4,6 @@ Modelled on Anthropic's blocks (thinking with signatures, redacted thinking, cac
 TTL, documents) plus what only OpenAI has (audio input, file ids, encrypted reasoning).
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field

@@ -5,8 +5,6 @@ the next BlockStart); indexes count up from 0 in output order; Usage may come se
 (the last one wins); Finish is last. A failure is raised as a GatewayError, never a Finish.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field

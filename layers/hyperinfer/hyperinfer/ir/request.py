@@ -1,7 +1,5 @@
 """The canonical request: what a client asked for, independent of the format it asked in."""
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field

@@ -1,7 +1,5 @@
 """The canonical response: content blocks, why generation stopped, and normalised usage."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict

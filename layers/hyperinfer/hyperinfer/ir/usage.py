@@ -4,8 +4,6 @@ OpenAI counts cached tokens inside ``prompt_tokens``; Anthropic counts cache rea
 beside ``input_tokens``. Providers convert into this shape once, formats convert out of it once.
 """
 
-from __future__ import annotations
-
 from pydantic import BaseModel, ConfigDict, Field
 
 

@@ -5,8 +5,6 @@ this module imports only pydantic and is cheap to load with the catalog.
 Every model forbids unknown keys: a misspelt setting is a 400 naming it, never silently ignored.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -15,7 +13,7 @@ StatusCode = Annotated[int, Field(ge=100, le=599)]
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # as the catalog's
 
 
 class Retry(_Spec):
@@ -58,7 +56,7 @@ class RouteSpec(_Spec):
     description: str | None = None
 
     @model_validator(mode="after")
-    def _one_way_to_name_models(self) -> RouteSpec:
+    def _one_way_to_name_models(self) -> "RouteSpec":
         if (self.models is None) == (self.load_balancer is None):
             raise ValueError("a route names its models in exactly one of `models` or `load_balancer`")
         return self

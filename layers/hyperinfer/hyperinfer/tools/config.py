@@ -4,8 +4,6 @@ A tool whose section is absent is not configured, and a request activating it is
 Prices are USD per call (or per image), kept as ``Decimal`` like every other catalog price.
 """
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -16,7 +14,7 @@ MICRO = Decimal(1_000_000)
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # as the catalog's
 
 
 class WebSearchConfig(_Frozen):

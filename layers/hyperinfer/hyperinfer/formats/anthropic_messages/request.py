@@ -9,8 +9,6 @@ name: ``formats.validation.field_path`` drops CamelCase branch names from error 
 problem reads ``messages[0].content[1].source.data`` rather than ``...content[1].image.source.base64.data``.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
@@ -18,7 +16,9 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 class _Open(BaseModel):
     # Strict, as the official APIs are: "16" or true is not an integer, "true" not a boolean.
-    model_config = ConfigDict(extra="allow", strict=True)
+    # defer_build: the request model's validator is built once, on the first request, with every
+    # part inlined, instead of one validator per part at import (a few ms of each cold start).
+    model_config = ConfigDict(extra="allow", strict=True, defer_build=True)
 
 
 def _by_type(tags: dict[str | None, str], *, otherwise: str | None = None) -> Discriminator:

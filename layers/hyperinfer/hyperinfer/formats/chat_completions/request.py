@@ -4,8 +4,6 @@ Seed 001's schema is the minimum: real clients send more (``strict`` on tools, `
 ``seed``, ``logprobs`` ...), so every object allows extra fields while the fields it names are typed.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,7 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class _Open(BaseModel):
     # Strict, as the official APIs are: "16" or true is not an integer, "true" not a boolean.
-    model_config = ConfigDict(extra="allow", strict=True)
+    # defer_build: the request model's validator is built once, on the first request, with every
+    # part inlined, instead of one validator per part at import (a few ms of each cold start).
+    model_config = ConfigDict(extra="allow", strict=True, defer_build=True)
 
 
 class TextPart(_Open):

@@ -6,8 +6,6 @@ Unions are tagged by ``type`` through callable discriminators whose tags are cla
 (as ``OtherItem``) so that decode can reject them by name instead of with a union error.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -16,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Tag
 
 class Open(BaseModel):
     # Strict, as the official APIs are: "16" or true is not an integer, "true" not a boolean.
-    model_config = ConfigDict(extra="allow", strict=True)
+    # defer_build: the request model's validator is built once, on the first request, with every
+    # part inlined, instead of one validator per part at import (a few ms of each cold start).
+    model_config = ConfigDict(extra="allow", strict=True, defer_build=True)
 
 
 def _type_of(value: Any) -> Any:

@@ -5,8 +5,6 @@ typed; fields that need a stateful server (previous_response_id, conversation, p
 validate here and are rejected by decode with a message that says why.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
