@@ -51,7 +51,7 @@ def _expiring(client: Any) -> bool:
 
 
 def _build(service: str, region: str, endpoint_url: str | None) -> Any:
-    from hyperinfer import aws_json, aws_s3
+    from hyperinfer import aws_json
 
     credentials = aws_json.Credentials.resolve(os.environ)
     if credentials is None:
@@ -61,6 +61,8 @@ def _build(service: str, region: str, endpoint_url: str | None) -> Any:
             else _boto3_client(service, region, endpoint_url)
         )
     if service == "s3":
+        from hyperinfer import aws_s3  # a function that never touches the bucket never loads it
+
         return aws_s3.S3Client(region=region, credentials=credentials, endpoint_url=endpoint_url)
     return aws_json.CLIENTS[service](region=region, credentials=credentials, endpoint_url=endpoint_url)
 

@@ -7,7 +7,7 @@ Anthropic Message Batches under ``/api/v1/messages/batches``; the OpenAI Batch A
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -24,9 +24,12 @@ from hyperinfer.errors import ErrorCode, GatewayError
 from hyperinfer.gateway.auth import authenticate
 from hyperinfer.gateway.body import parse_object, read_body
 from hyperinfer.gateway.runtime import Runtime, runtime
+from hyperinfer.settings import Settings
 
 MESSAGE_BATCH = "msgbatch_"
 OPENAI_BATCH = "batch_"
+# service.get or service.cancel: (settings, caller, batch id, id prefix) -> the batch
+BatchOperation = Callable[[Settings, ApiKey, str, str], dict[str, Any]]
 
 
 def _invalid(message: str, param: str) -> GatewayError:
@@ -76,10 +79,14 @@ async def create_message_batch(request: Request, payload: dict[str, Any] | None 
     return JSONResponse(render.message_batch(batch, _base_url(request)))
 
 
-async def get_message_batch(request: Request) -> Response:
+async def _named(request: Request, operation: BatchOperation, kind: str) -> dict[str, Any]:
+    """The caller's batch of ``kind`` named in the path, as ``operation`` (get, cancel) leaves it."""
     rt, api_key = await _caller(request)
-    batch_id = request.path_params["batch_id"]
-    batch = await run_in_threadpool(service.get, rt.settings, api_key, batch_id, MESSAGE_BATCH)
+    return await run_in_threadpool(operation, rt.settings, api_key, request.path_params["batch_id"], kind)
+
+
+async def get_message_batch(request: Request) -> Response:
+    batch = await _named(request, service.get, MESSAGE_BATCH)
     return JSONResponse(render.message_batch(batch, _base_url(request)))
 
 
@@ -106,9 +113,7 @@ async def list_message_batches(request: Request) -> Response:
 
 
 async def cancel_message_batch(request: Request) -> Response:
-    rt, api_key = await _caller(request)
-    batch_id = request.path_params["batch_id"]
-    batch = await run_in_threadpool(service.cancel, rt.settings, api_key, batch_id, MESSAGE_BATCH)
+    batch = await _named(request, service.cancel, MESSAGE_BATCH)
     return JSONResponse(render.message_batch(batch, _base_url(request)))
 
 
@@ -200,10 +205,7 @@ async def create_batch(request: Request) -> Response:
 
 
 async def get_batch(request: Request) -> Response:
-    rt, api_key = await _caller(request)
-    batch_id = request.path_params["batch_id"]
-    batch = await run_in_threadpool(service.get, rt.settings, api_key, batch_id, OPENAI_BATCH)
-    return JSONResponse(render.openai_batch(batch))
+    return JSONResponse(render.openai_batch(await _named(request, service.get, OPENAI_BATCH)))
 
 
 async def list_batches(request: Request) -> Response:
@@ -227,10 +229,7 @@ async def list_batches(request: Request) -> Response:
 
 
 async def cancel_batch(request: Request) -> Response:
-    rt, api_key = await _caller(request)
-    batch_id = request.path_params["batch_id"]
-    batch = await run_in_threadpool(service.cancel, rt.settings, api_key, batch_id, OPENAI_BATCH)
-    return JSONResponse(render.openai_batch(batch))
+    return JSONResponse(render.openai_batch(await _named(request, service.cancel, OPENAI_BATCH)))
 
 
 # -- OpenAI Files (batch input and output) -------------------------------------------------------
