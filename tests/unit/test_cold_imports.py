@@ -111,3 +111,16 @@ def test_a_passthrough_call_loads_none_of_the_ir(endpoint: str, ingress: str, fl
     loaded = set(json.loads(out.stdout))
     assert f"hyperinfer.gateway.passthrough.{flavour}" in loaded
     assert sorted(loaded & set(IR_MODELS)) == []
+
+
+def test_reading_the_catalog_loads_no_url_module_of_pydantic() -> None:
+    # The catalog's URLs are checked as HttpUrl checks them, without pydantic.networks (~3 ms).
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from hyperinfer.catalog import load_catalog\n"
+        "catalog = load_catalog(Path('providers.yaml'))\n"
+        "print(catalog.providers['openai'].base_url.host, 'pydantic.networks' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["api.openai.com", "False"]

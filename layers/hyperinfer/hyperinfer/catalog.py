@@ -11,11 +11,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hyperinfer.provider_kind import ProviderKind as ProviderKind  # noqa: PLC0414 - re-exported
 from hyperinfer.router.spec import RouteSpec
 from hyperinfer.tools.config import ToolsConfig
+from hyperinfer.web_url import WebUrl
 
 # Provider kinds whose base URL also serves OpenAI's Images API (the `image` server tool).
 IMAGES_API_KINDS = frozenset(
@@ -74,7 +75,7 @@ class CompatOptions(_Frozen):
 
 class Provider(_Frozen):
     kind: ProviderKind
-    base_url: HttpUrl
+    base_url: WebUrl
     # "": no key. A bedrock provider signs with AWS credentials instead; an openai_compatible
     # server may take none (a local Ollama or vLLM), and then none is sent.
     api_key_env: str = Field(default="", pattern=r"^([A-Z_][A-Z0-9_]*)?$")

@@ -7,7 +7,9 @@ Prices are USD per call (or per image), kept as ``Decimal`` like every other cat
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field
+
+from hyperinfer.web_url import WebUrl
 
 Price = Annotated[Decimal, Field(ge=0)]
 MICRO = Decimal(1_000_000)
@@ -19,7 +21,7 @@ class _Frozen(BaseModel):
 
 class WebSearchConfig(_Frozen):
     kind: Literal["tavily", "brave"]
-    base_url: HttpUrl  # Tavily: https://api.tavily.com; Brave: https://api.search.brave.com/res/v1
+    base_url: WebUrl  # Tavily: https://api.tavily.com; Brave: https://api.search.brave.com/res/v1
     api_key_env: str = Field(pattern=r"^[A-Z_][A-Z0-9_]*$")
     price_per_call_usd: Price
 
