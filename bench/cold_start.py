@@ -51,10 +51,20 @@ EVENTS = {
     "report_uploads_ingest": "test-event.json",
 }
 
-# Runs in the child. Prints one JSON line: import ms, request ms, and the status it answered.
+# Runs in the child. Prints one JSON line: import ms, request ms, the status it answered, and the
+# cycle collector's passes until then with the time they took.
 PROBE = r"""
 import time
 t0 = time.perf_counter()
+import gc
+collected = {"count": 0, "ms": 0.0, "started": 0.0}
+def on_collection(phase, info):  # the cycle collector's passes and their time (hyperinfer.collector)
+    if phase == "start":
+        collected["started"] = time.perf_counter()
+    else:
+        collected["count"] += 1
+        collected["ms"] += (time.perf_counter() - collected["started"]) * 1000
+gc.callbacks.append(on_collection)
 import asyncio, json, sys
 mode, event_path = sys.argv[1], sys.argv[2]
 if mode == "streaming":
@@ -100,7 +110,8 @@ elif mode == "consumer":
 else:
     status = app.handler(event, Context())["statusCode"]
 t2 = time.perf_counter()
-timings = {"import_ms": (t1 - t0) * 1000, "request_ms": (t2 - t1) * 1000, "status": status}
+timings = {"import_ms": (t1 - t0) * 1000, "request_ms": (t2 - t1) * 1000, "status": status,
+           "collections": collected["count"], "collect_ms": collected["ms"]}
 print("COLDSTART " + json.dumps(timings), flush=True)
 """
 
@@ -272,7 +283,8 @@ def main() -> None:
         )
         print(
             f"{'function':<24}{'mode':<11}{'wall ms':>9}{'min':>8}{'import':>9}{'request':>9}"
-            f"{'floor':>8}{'ours':>7}{'status':>8}" + (f"{'against':>9}" if other else "")
+            f"{'floor':>8}{'ours':>7}{'status':>8}{'gc':>5}{'gc ms':>7}"
+            + (f"{'against':>9}" if other else "")
         )
         worst, largest = 0.0, (0.0, "")
         for name, mode in functions():
@@ -295,6 +307,8 @@ def main() -> None:
                 f"{statistics.median(r['import_ms'] for r in runs):>9.0f}"
                 f"{statistics.median(r['request_ms'] for r in runs):>9.0f}"
                 f"{floor:>8.0f}{wall - floor:>7.0f}{runs[0]['status']:>8.0f}"
+                f"{statistics.median(r['collections'] for r in runs):>5.0f}"
+                f"{statistics.median(r['collect_ms'] for r in runs):>7.1f}"
                 + (f"{statistics.median(earlier) - floor:>9.0f}" if other else "")
             )
         print(f"slowest median: {worst:.0f} ms; largest ours: {largest[0]:.0f} ms ({largest[1]})")
