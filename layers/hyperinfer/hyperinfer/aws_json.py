@@ -20,8 +20,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Unpack, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, Unpack, cast
 
 import httpx
 
@@ -54,8 +53,8 @@ MAX_ATTEMPTS = 3
 BACKOFF_BASE = 0.05  # seconds; doubled per attempt, with full jitter
 
 
-@dataclass(frozen=True, slots=True)
-class Service:
+# NamedTuples, not frozen dataclasses: every cold start defines them (see function_table.py).
+class Service(NamedTuple):
     signing_name: str  # SigV4 service name, also the endpoint's first label
     target_prefix: str  # X-Amz-Target = "<prefix>.<Operation>"
     json_version: str  # Content-Type application/x-amz-json-<version>
@@ -71,8 +70,7 @@ SERVICES = {service.signing_name: service for service in (DYNAMODB, SQS, SECRETS
 REFRESH_MARGIN_SECONDS = 300
 
 
-@dataclass(frozen=True, slots=True)
-class Credentials:
+class Credentials(NamedTuple):
     access_key: str
     secret_key: str
     session_token: str | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hyperinfer.ir.usage import Usage
 
@@ -12,8 +12,8 @@ def _free(_: Usage) -> float:
     return 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class View:
+# A NamedTuple, not a frozen dataclass: every cold start defines it (see function_table.py).
+class View(NamedTuple):
     response_id: str  # gen-<rid>, resp_<rid> or msg_<rid>
     model: str  # the catalog slug the client sees
     created: int  # Unix seconds

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 import anyio
 
@@ -24,8 +23,8 @@ class Expired:
     """The stream reached its maximum duration."""
 
 
-@dataclass(frozen=True, slots=True)
-class _End(Generic[T]):
+# A NamedTuple, not a frozen dataclass: every cold start defines it (see function_table.py).
+class _End(NamedTuple, Generic[T]):
     error: BaseException | None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from hyperinfer.providers.sse import SSEDecoder, SSEEvent
 
@@ -22,8 +22,8 @@ if TYPE_CHECKING:  # a passthrough request never builds the IR's models: it impo
     from hyperinfer.providers.target import Encoded, Target
 
 
-@dataclass(frozen=True, slots=True)
-class Credentials:
+# A NamedTuple, not a frozen dataclass: every cold start defines it (see function_table.py).
+class Credentials(NamedTuple):
     """What a provider authenticates with: an API key, or AWS credentials for SigV4 signing."""
 
     api_key: str = ""
