@@ -32,10 +32,18 @@ CASES = {
 }
 
 
+def fresh(probe: str) -> str:
+    """What ``probe`` prints, run in a fresh interpreter."""
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+
+
+def loaded_after(probe: str) -> set[str]:
+    """The modules a fresh interpreter holds once ``probe`` has run."""
+    return set(json.loads(fresh(f"import json, sys\n{probe}\nprint(json.dumps(sorted(sys.modules)))\n")))
+
+
 def imported_by(module: str) -> set[str]:
-    probe = f"import json, sys; import {module}; print(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    return set(json.loads(out.stdout))
+    return loaded_after(f"import {module}")
 
 
 @pytest.mark.parametrize("endpoint", sorted(CASES))
@@ -54,19 +62,13 @@ def test_the_anthropic_report_model_is_loaded_with_the_first_anthropic_report() 
         f"assert {ANTHROPIC_REQUEST!r} in sys.modules\n"
         "print(type(report).__name__, report.merged_metadata())\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["AnthropicReport", "{'team':", "'a'}"]
+    assert fresh(probe).split() == ["AnthropicReport", "{'team':", "'a'}"]
 
 
 def test_passthrough_loads_only_the_flavour_a_request_uses() -> None:
-    probe = (
-        "import json, sys\n"
-        "from hyperinfer.gateway.passthrough import flavour_of\n"
-        "flavour_of('chat_completions')\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
+    loaded = loaded_after(
+        "from hyperinfer.gateway.passthrough import flavour_of\nflavour_of('chat_completions')"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    loaded = set(json.loads(out.stdout))
     assert "hyperinfer.gateway.passthrough.chat" in loaded
     assert (
         sorted(loaded & {"hyperinfer.gateway.passthrough.messages", "hyperinfer.providers.anthropic"}) == []
@@ -94,8 +96,7 @@ IR_MODELS = (
 def test_a_passthrough_call_loads_none_of_the_ir(endpoint: str, ingress: str, flavour: str) -> None:
     # What a same-format request touches: its endpoint, the request schema, the native adapter
     # (URL, headers, error mapping) and the passthrough flavour that reads the answer's usage.
-    probe = (
-        "import json, sys\n"
+    loaded = loaded_after(
         f"import hyperinfer.endpoints.{endpoint}\n"
         "from hyperinfer.gateway import ingress\n"
         "from hyperinfer.gateway.adapters import adapter_for\n"
@@ -105,10 +106,7 @@ def test_a_passthrough_call_loads_none_of_the_ir(endpoint: str, ingress: str, fl
         "adapter = adapter_for(chosen.native)\n"
         "adapter.map_error('p', 500, b'{}', {}, ())\n"
         "flavour_of(chosen.name)\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    loaded = set(json.loads(out.stdout))
     assert f"hyperinfer.gateway.passthrough.{flavour}" in loaded
     assert sorted(loaded & set(IR_MODELS)) == []
 
@@ -122,5 +120,4 @@ def test_reading_the_catalog_loads_no_url_module_of_pydantic() -> None:
         "catalog = load_catalog(Path('providers.yaml'))\n"
         "print(catalog.providers['openai'].base_url.host, 'pydantic.networks' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["api.openai.com", "False"]
+    assert fresh(probe).split() == ["api.openai.com", "False"]

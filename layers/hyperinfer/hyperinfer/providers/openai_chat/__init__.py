@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from hyperinfer.ir.usage import Usage
 from hyperinfer.providers.contract import Credentials, KeyAuth, ProviderAdapter, SSEFraming
 from hyperinfer.providers.errors import upstream_error
+from hyperinfer.providers.openai_usage import inclusive_usage
 
 if TYPE_CHECKING:  # passthrough calls this adapter without the IR's models
     from hyperinfer.errors import GatewayError
@@ -19,25 +20,9 @@ if TYPE_CHECKING:  # passthrough calls this adapter without the IR's models
 
 
 def usage_from_openai(usage: dict[str, Any] | None) -> Usage:
-    """OpenAI counts cached tokens inside prompt_tokens and reasoning inside completion_tokens.
-    OpenAI-compatible servers that bill cache writes report them the same way, as
-    ``prompt_tokens_details.cache_write_tokens`` inside prompt_tokens."""
-    if not usage:
-        return Usage()
-    prompt = int(usage.get("prompt_tokens") or 0)
-    details = usage.get("prompt_tokens_details") or {}
-    cached = min(int(details.get("cached_tokens") or 0), prompt)
-    written = details.get("cache_write_tokens")
-    writes = min(int(written or 0), prompt - cached)
-    reasoning = int((usage.get("completion_tokens_details") or {}).get("reasoning_tokens") or 0)
-    return Usage(
-        input_tokens=prompt - cached - writes,
-        cache_read_tokens=cached,
-        cache_write_tokens=writes,
-        output_tokens=int(usage.get("completion_tokens") or 0),
-        reasoning_tokens=reasoning,
-        cache_writes_reported=written is not None,
-    )
+    """Chat Completions' usage: cached tokens and cache writes inside prompt_tokens, reasoning
+    inside completion_tokens."""
+    return inclusive_usage(usage, "prompt", "completion")
 
 
 class OpenAIChatAdapter(KeyAuth, SSEFraming):

@@ -10,6 +10,7 @@ from typing import Any
 from hyperinfer.errors import GatewayError
 from hyperinfer.ir.usage import Usage
 from hyperinfer.providers.errors import scrub, upstream_error
+from hyperinfer.providers.openai_usage import inclusive_usage
 
 PROVIDER = "openai"
 
@@ -42,23 +43,9 @@ _STATUS_BY_CODE: dict[str, int] = {
 
 
 def usage_from_responses(usage: Mapping[str, Any] | None) -> Usage:
-    """Responses counts cached tokens inside input_tokens and reasoning inside output_tokens."""
-    if not usage:
-        return Usage()
-    total_in = int(usage.get("input_tokens") or 0)
-    details = usage.get("input_tokens_details") or {}
-    cached = min(int(details.get("cached_tokens") or 0), total_in)
-    written = details.get("cache_write_tokens")  # inside input_tokens, where a server reports it
-    writes = min(int(written or 0), total_in - cached)
-    reasoning = int((usage.get("output_tokens_details") or {}).get("reasoning_tokens") or 0)
-    return Usage(
-        input_tokens=total_in - cached - writes,
-        cache_read_tokens=cached,
-        cache_write_tokens=writes,
-        output_tokens=int(usage.get("output_tokens") or 0),
-        reasoning_tokens=reasoning,
-        cache_writes_reported=written is not None,
-    )
+    """Responses' usage: cached tokens and cache writes inside input_tokens, reasoning inside
+    output_tokens."""
+    return inclusive_usage(usage, "input", "output")
 
 
 def failure(payload: Mapping[str, Any] | None, secrets: Iterable[str] = ()) -> GatewayError:
